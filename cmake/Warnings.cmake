@@ -1,0 +1,16 @@
+# Warnings and sanitizers, applied to every wattsim target through wattsim_options.
+add_library(wattsim_options INTERFACE)
+target_compile_options(wattsim_options INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion>)
+if(WATTSIM_WERROR)
+  target_compile_options(wattsim_options INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
+endif()
+if(WATTSIM_SANITIZE)
+  target_compile_options(wattsim_options INTERFACE
+    $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=${WATTSIM_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all>)
+  target_link_options(wattsim_options INTERFACE -fsanitize=${WATTSIM_SANITIZE})
+  # Internal invariants (WATTSIM_ASSERT) are on in sanitizer builds, as in Debug.
+  target_compile_definitions(wattsim_options INTERFACE WATTSIM_ENABLE_ASSERTS=1)
+endif()
+target_compile_definitions(wattsim_options INTERFACE $<$<CONFIG:Debug>:WATTSIM_ENABLE_ASSERTS=1>)
+target_include_directories(wattsim_options INTERFACE ${PROJECT_SOURCE_DIR})
