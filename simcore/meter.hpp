@@ -13,6 +13,7 @@
 #include <limits>
 #include <vector>
 
+#include "simcore/assert.hpp"
 #include "simcore/time.hpp"
 
 namespace wattsim::simcore {
@@ -33,11 +34,13 @@ struct Meter {
   void add_power(SimTime now, double delta_w) { set_power(now, power_w + delta_w); }
   // Integrates up to now without changing the level.
   void advance(SimTime now) {
+    WATTSIM_ASSERT(now >= last_change, now.us(), last_change.us());
     energy_j += power_w * static_cast<double>((now - last_change).us()) * 1e-6;
     last_change = now;
   }
   // Energy up to `now` (>= last_change), without changing the meter.
   double energy_at(SimTime now) const {
+    WATTSIM_ASSERT(now >= last_change, now.us(), last_change.us());
     return energy_j + power_w * static_cast<double>((now - last_change).us()) * 1e-6;
   }
 };

@@ -1,0 +1,68 @@
+#pragma once
+// The hardware catalog: accelerators, nodes and efficiency curves, shipped with the program
+// as JSON (models/catalog/data/catalog.json, compiled in) and turned into the plain structs
+// of models/power. Every figure in the data names its source.
+//
+// A scenario adds its own hardware or overrides catalog entries field by field through an
+// overrides object of the same shape ({"accelerators": {...}, "nodes": {...}, "curves": {...}}):
+//   - an existing name is overridden field by field (JSON merge patch: objects merge, arrays
+//     and plain values replace, null removes a field);
+//   - a new name is added; it must be complete, or start from an existing entry of the same
+//     section with "extends": "<name>".
+// Loading validates every field (units, ranges, monotone p-states, references between
+// entries) and reports all problems at once with their JSON paths.
+//
+// This is the one library below app/ that reads JSON: the catalog's own data format. The
+// models themselves take plain structs.
+
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/power/accelerator.hpp"
+#include "models/power/efficiency_curve.hpp"
+#include "models/power/node.hpp"
+
+namespace wattsim::catalog {
+
+struct CurveEntry {
+  std::string name;
+  std::string kind;  // "psu", "ups", "pdu", "transformer"
+  power::EfficiencyCurve curve;
+  std::string source;
+};
+
+class Catalog {
+ public:
+  // Lookups throw simcore::InputError naming the nearest valid names.
+  const power::AcceleratorSpec& accelerator(const std::string& name) const;
+  const power::NodeSpec& node(const std::string& name) const;
+  const CurveEntry& curve(const std::string& name) const;
+
+  const std::map<std::string, power::AcceleratorSpec>& accelerators() const { return accelerators_; }
+  const std::map<std::string, power::NodeSpec>& nodes() const { return nodes_; }
+  const std::map<std::string, CurveEntry>& curves() const { return curves_; }
+
+ private:
+  friend Catalog load_catalog(const nlohmann::json&, std::string_view, const nlohmann::json*, std::string_view);
+  std::map<std::string, power::AcceleratorSpec> accelerators_;
+  std::map<std::string, power::NodeSpec> nodes_;
+  std::map<std::string, CurveEntry> curves_;
+};
+
+// The catalog text compiled into the program.
+std::string_view builtin_catalog_json();
+
+// Loads `base` (a whole catalog; every entry must be complete and name its source), then
+// applies `overrides` when given. Error paths are prefixed with `base_where` for base entries
+// and `overrides_where` for entries the overrides touched (e.g. "hardware"). Throws
+// simcore::InputError with every problem found.
+Catalog load_catalog(const nlohmann::json& base, std::string_view base_where, const nlohmann::json* overrides = nullptr,
+                     std::string_view overrides_where = "hardware");
+
+// The built-in catalog, with optional overrides.
+Catalog builtin_catalog(const nlohmann::json* overrides = nullptr, std::string_view overrides_where = "hardware");
+
+}  // namespace wattsim::catalog

@@ -1,0 +1,92 @@
+#pragma once
+// Accelerator power and throughput under DVFS p-states and power caps (DESIGN.md §4).
+//
+// Power at utilisation u in [0, 1] in p-state s (frequency f_s):
+//   P(u, s) = P_idle(s) + u * (P_max(s) - P_idle(s))                              [W]
+// An accelerator with no work placed on it draws P_idle (the card's idle, clocks dropped).
+//
+// Throughput relative to the top frequency f_max, for a job whose compute-bound fraction is
+// beta (beta = 1: time scales with 1/f; beta = 0: memory/communication-bound, f does not matter):
+//   speed(f) = 1 / (beta * f_max / f + (1 - beta))                                 [0, 1]
+// A job's work is in accelerator-seconds at full speed; the work done over time is the
+// integral of speed, so a capped job's runtime and energy follow from these two laws.
+//
+// Power cap: the highest p-state whose P(u, s) fits under the cap. A cap below the lowest
+// state's power is not an error: the lowest state is chosen and the choice says the cap is
+// not met, so that the caller can record it (a real GPU cannot go below its lowest clocks).
+//
+// Worked example (H100-SXM from the catalog, top state 1980 MHz, 120-700 W; state 1530 MHz,
+// 109-442 W): u = 0.8 uncapped: P = 120 + 0.8 * 580 = 584 W. Cap 500 W: 1980 MHz gives 584 W
+// > 500; 1755 MHz gives 115 + 0.8 * 444 = 470.2 W <= 500, so 1755 MHz. With beta = 0.5,
+// speed = 1 / (0.5 * 1980/1755 + 0.5) = 0.9398: a 1-hour job takes 63.85 min and uses
+// 470.2 W * 63.85 min = 500.3 Wh instead of 584 Wh.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "simcore/time.hpp"
+
+namespace wattsim::power {
+
+struct PState {
+  double freq_hz = 0.0;
+  double idle_w = 0.0;  // work placed, no kernels running, clocks at this state
+  double max_w = 0.0;   // full utilisation at this state
+};
+
+struct AcceleratorSpec {
+  std::string name;
+  std::string vendor;
+  double tdp_w = 0.0;
+  double idle_w = 0.0;  // no work placed
+  std::vector<PState> pstates;  // ascending frequency; idle and max non-decreasing
+  double memory_gb = 0.0;
+  double memory_bandwidth_tb_s = 0.0;  // 0: not given
+  std::map<std::string, double> peak_tflops;  // dense peak by precision ("bf16", ...)
+  std::string source;
+
+  double f_max_hz() const { return pstates.back().freq_hz; }
+  std::size_t top_pstate() const { return pstates.size() - 1; }
+};
+
+// P(u, s). Requires u in [0, 1].
+double accelerator_power_w(const PState& state, double utilisation);
+
+// speed(f) relative to f_max. Requires 0 < f <= f_max and beta in [0, 1].
+double relative_speed(double freq_hz, double f_max_hz, double beta);
+
+struct PStateChoice {
+  std::size_t index = 0;  // into AcceleratorSpec::pstates
+  double power_w = 0.0;   // P(u, index)
+  bool meets_cap = true;  // false: even the lowest state draws more than the cap
+};
+
+// The highest p-state whose power at utilisation u fits under cap_w (use infinity for no cap).
+PStateChoice select_pstate(const AcceleratorSpec& spec, double utilisation, double cap_w);
+
+// Progress of a piece of work measured in full-speed seconds, consumed at a rate that changes
+// at events (rate = accelerators x relative speed, for a job spread over several accelerators).
+// Between changes the rate is constant, so remaining work is linear in time and the completion
+// instant is exact up to rounding to the nearest microsecond.
+class WorkProgress {
+ public:
+  WorkProgress() = default;
+  // work >= 0 (full-speed seconds), rate > 0 (full-speed seconds per second).
+  WorkProgress(double work, simcore::SimTime now, double rate);
+
+  // Consumes work up to `now` at the old rate, then switches to `rate` (> 0).
+  void set_rate(simcore::SimTime now, double rate);
+  double rate() const { return rate_; }
+  double remaining_at(simcore::SimTime now) const;
+  // When the remaining work reaches zero at the current rate.
+  simcore::SimTime completion_time() const;
+
+ private:
+  double remaining_ = 0.0;  // at last_
+  double rate_ = 1.0;
+  simcore::SimTime last_;
+};
+
+}  // namespace wattsim::power
