@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test bench setup build build-test clean
+.PHONY: run test bench bench-cluster setup build clean
 
 setup:
 	bash scripts/setup.sh
@@ -14,8 +14,9 @@ build: setup
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: the default scenario (a week of a 1,024-GPU facility), result set in build/.
 run: build
-	$(BUILD)/bench/bench_simcore --benchmark_filter='BM_EventQueue_NoOp/1024' --benchmark_min_time=0.5
+	$(BUILD)/wattsim run scenarios/default.json -o $(BUILD)/default.h5
 
 # The test suite twice: a warnings-as-errors Release build, then AddressSanitizer +
 # UndefinedBehaviorSanitizer (with internal invariants checked).
@@ -30,6 +31,10 @@ test: setup
 
 bench: build
 	for b in $(BUILD)/bench/bench_*; do $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true; done
+
+# wattsim beside the peer implementations of ../shared/bench (BENCH-SPEC.md); takes minutes.
+bench-cluster: build
+	python3 bench/cluster_bench.py --runs 5
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

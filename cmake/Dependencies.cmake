@@ -7,6 +7,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(CLI11 2 REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(ZLIB REQUIRED)                   # results/ writes deflate chunks itself
 find_package(PkgConfig REQUIRED)
 # SimGrid ships no CMake package; used by the peer comparison in bench/.
 pkg_check_modules(SIMGRID REQUIRED IMPORTED_TARGET simgrid)

@@ -9,12 +9,13 @@ packages=(
   libboost-dev libboost-graph-dev libboost-random-dev
   libeigen3-dev
   libsimgrid-dev
-  libhdf5-dev
+  libhdf5-dev zlib1g-dev
   nlohmann-json3-dev
   catch2
   libfmt-dev
   libcli11-dev
   libbenchmark-dev
+  libjemalloc2            # the SimGrid peer of bench/cluster_bench.py runs with it
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-jsonschema
 )
 

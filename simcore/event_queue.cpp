@@ -59,6 +59,12 @@ SimTime EventQueue::next_time() {
   return heap_.front().time;
 }
 
+const Event& EventQueue::top() {
+  WATTSIM_ASSERT(live_ > 0, live_);
+  drop_stale_top();
+  return heap_.front();
+}
+
 Event EventQueue::pop() {
   WATTSIM_ASSERT(live_ > 0, live_);
   drop_stale_top();

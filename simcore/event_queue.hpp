@@ -57,6 +57,8 @@ class EventQueue {
   std::size_t size() const { return live_; }  // live events only
   // Time of the earliest live event. Requires !empty().
   SimTime next_time();
+  // The earliest live event, left in place. Requires !empty().
+  const Event& top();
   // Removes and returns the earliest live event. Requires !empty().
   Event pop();
 

@@ -21,15 +21,17 @@ namespace wattsim::simcore {
 struct Meter {
   double power_w = 0.0;
   double energy_j = 0.0;  // up to last_change
-  double peak_w = 0.0;    // highest power level held (0 before any change)
+  double peak_w = 0.0;    // highest level held for a positive span before last_change
   SimTime last_change = SimTime::zero();
 
   // Integrates [last_change, now] at the current power, then sets the new level.
   // Requires now >= last_change.
+  // Several changes at one instant leave only the last level: intermediate levels held for
+  // no time never count as a peak.
   void set_power(SimTime now, double power) {
+    if (now > last_change && power_w > peak_w) peak_w = power_w;
     advance(now);
     power_w = power;
-    if (power > peak_w) peak_w = power;
   }
   void add_power(SimTime now, double delta_w) { set_power(now, power_w + delta_w); }
   // Integrates up to now without changing the level.
@@ -38,6 +40,8 @@ struct Meter {
     energy_j += power_w * static_cast<double>((now - last_change).us()) * 1e-6;
     last_change = now;
   }
+  // Highest level held for a positive span up to `now` (>= last_change).
+  double peak_at(SimTime now) const { return now > last_change && power_w > peak_w ? power_w : peak_w; }
   // Energy up to `now` (>= last_change), without changing the meter.
   double energy_at(SimTime now) const {
     WATTSIM_ASSERT(now >= last_change, now.us(), last_change.us());
@@ -62,7 +66,7 @@ class MeterTree {
   double own_power_w(Id id) const { return own_w_[id]; }
   double power_w(Id id) const { return meters_[id].power_w; }  // own + children
   double energy_j(Id id, SimTime now) const { return meters_[id].energy_at(now); }
-  double peak_w(Id id) const { return meters_[id].peak_w; }
+  double peak_w(Id id, SimTime now) const { return meters_[id].peak_at(now); }
   Id parent(Id id) const { return parent_[id]; }
   const Meter& meter(Id id) const { return meters_[id]; }
 

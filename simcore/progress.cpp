@@ -33,7 +33,8 @@ double ProgressReporter::wall_seconds() const {
 }
 
 std::string ProgressReporter::render(SimTime now, std::uint64_t events, double elapsed_s) const {
-  const double span = static_cast<double>((end_ - start_).us());
+  const bool open_ended = end_ == SimTime::max();  // a run without a horizon: no % and no ETA
+  const double span = open_ended ? 0.0 : static_cast<double>((end_ - start_).us());
   const double done = static_cast<double>((now - start_).us());
   const double fraction = span > 0.0 ? std::clamp(done / span, 0.0, 1.0) : 1.0;
   // Rates are measured from the first update (the baseline), when the wall clock started.
@@ -45,6 +46,11 @@ std::string ProgressReporter::render(SimTime now, std::uint64_t events, double e
   char pct[16];
   std::snprintf(pct, sizeof pct, "%5.1f %%", fraction * 100.0);
   std::string text;
+  if (open_ended) {
+    text = mode_ == Mode::kBar ? "" : "progress: ";
+    text += format_time(now) + "  " + rate + " ev/s";
+    return text;
+  }
   if (mode_ == Mode::kBar) {
     const int filled = static_cast<int>(fraction * kBarWidth);
     text += '[';

@@ -20,6 +20,7 @@ class ProgressReporter : public ProgressSink {
   enum class Mode { kAuto, kBar, kLines, kQuiet };
 
   // Reports progress over simulated [start, end]. kAuto picks kBar when `out` is a terminal.
+  // end == SimTime::max() (a run until the workload is done) shows simulated time and rate only.
   ProgressReporter(SimTime start, SimTime end, Mode mode = Mode::kAuto, std::FILE* out = stderr);
 
   void update(SimTime now, std::uint64_t events) override;

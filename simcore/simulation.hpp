@@ -64,6 +64,15 @@ class Simulation {
   void set_measurement(SimTime start, SimTime interval);
   SimTime measurement_interval() const { return measure_interval_; }
 
+  // Whether an event (measurement ticks included) is pending at `t` in `phase` or an earlier
+  // phase. A handler uses it to act at once, within the current instant, when nothing that
+  // must come first is still to happen.
+  bool pending_at(SimTime t, Phase phase) {
+    if (queue_.empty()) return false;
+    const Event& e = queue_.top();
+    return e.time < t || (e.time == t && e.phase() <= phase);
+  }
+
   // Makes the running loop return after the current event.
   void request_stop() { stop_requested_ = true; }
 

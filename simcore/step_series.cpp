@@ -101,6 +101,68 @@ double integral_of_product(const StepSeries& a, const StepSeries& b, SimTime t0,
   return sum * 1e-6;
 }
 
+StepCursor::StepCursor(const StepSeries& series, bool periodic) : series_(&series), periodic_(periodic) {
+  if (series.empty()) throw std::invalid_argument(series.name() + ": a cursor needs a non-empty series");
+  if (periodic && series.end() == SimTime::max()) {
+    throw std::invalid_argument(series.name() + ": a series without an end cannot repeat");
+  }
+}
+
+void StepCursor::seek(SimTime t, bool allow_end) {
+  const auto& times = series_->times();
+  const auto& values = series_->values();
+  // Whole periods first: add the rest of the current period and start the next.
+  while (periodic_ && t >= end()) {
+    for (; i_ < times.size(); ++i_) {
+      const SimTime next = i_ + 1 < times.size() ? time(i_ + 1) : end();
+      sum_value_us_ += values[i_] * static_cast<double>((next - time(i_)).us());
+    }
+    offset_ += series_->end() - series_->start();
+    i_ = 0;
+  }
+  if (t < time(i_) || t > end() || (t == end() && !allow_end)) {
+    throw std::out_of_range(series_->name() + ": cursor query at " + format_time(t) + " is outside [" +
+                            format_time(time(i_)) + ", " + format_time(end()) + ")");
+  }
+  while (i_ + 1 < times.size() && time(i_ + 1) <= t) {
+    sum_value_us_ += values[i_] * static_cast<double>((time(i_ + 1) - time(i_)).us());
+    ++i_;
+  }
+}
+
+double StepCursor::value_at(SimTime t) {
+  seek(t, false);
+  return series_->values()[i_];
+}
+
+SimTime StepCursor::next_change_after(SimTime t) {
+  seek(t, false);
+  if (i_ + 1 < series_->size()) return time(i_ + 1);
+  return end();  // periodic: the next period's first point
+}
+
+double StepCursor::integral_to(SimTime t) {
+  seek(t, true);
+  return (sum_value_us_ + series_->values()[i_] * static_cast<double>((t - time(i_)).us())) * 1e-6;
+}
+
+StepSeries shift_series(const StepSeries& series, SimTime offset) {
+  StepSeriesBuilder b(series.name());
+  for (std::size_t i = 0; i < series.size(); ++i) b.append(series.times()[i] + offset, series.values()[i]);
+  return b.finish(series.end() == SimTime::max() ? SimTime::max() : series.end() + offset);
+}
+
+StepSeries repeat_series(const StepSeries& series, SimTime until) {
+  if (series.end() == SimTime::max()) return series;
+  const SimTime period = series.end() - series.start();
+  StepSeriesBuilder b(series.name());
+  SimTime offset = SimTime::zero();
+  for (; series.start() + offset < until; offset += period) {
+    for (std::size_t i = 0; i < series.size(); ++i) b.append(series.times()[i] + offset, series.values()[i]);
+  }
+  return b.finish(series.start() + offset);
+}
+
 void StepSeriesBuilder::append(SimTime t, double value) {
   if (!std::isfinite(value)) {
     throw InputError(name_, point_text(times_.size(), t) + ": value is " + std::to_string(value) +

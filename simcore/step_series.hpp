@@ -60,9 +60,50 @@ class StepSeries {
   std::string name_ = "step series";
 };
 
+// The same signal moved in time: every breakpoint (and the end) plus `offset`. Used to turn a
+// series in calendar time (microseconds since the epoch) into simulated time.
+StepSeries shift_series(const StepSeries& series, SimTime offset);
+
+// The series repeated back to back (period = end - start, which must be finite) until it
+// covers [start, until).
+StepSeries repeat_series(const StepSeries& series, SimTime until);
+
 // Integral of a(t) * b(t) over [t0, t1] in (a-unit)(b-unit)-seconds, exact over the merged
 // breakpoints of both series. Requires the span inside both domains.
 double integral_of_product(const StepSeries& a, const StepSeries& b, SimTime t0, SimTime t1);
+
+// Walks a step series forward in time: the value at t, the next breakpoint and the integral
+// from the series' start to t, for queries at non-decreasing times, in O(1) amortised (a
+// simulation's clock only moves forward). The integral of a span is the difference of two
+// integral_to values, so a job or a meter can charge a whole span at once however many
+// breakpoints it crosses.
+//
+// A periodic cursor repeats the series back to back forever (period = end - start, which must
+// be finite): a year of hourly carbon intensity serves a run of any length without being
+// copied.
+class StepCursor {
+ public:
+  StepCursor() = default;
+  explicit StepCursor(const StepSeries& series, bool periodic = false);
+  // Requires t in the series' domain (any t >= start when periodic) and not before the
+  // previous query.
+  double value_at(SimTime t);
+  // The first breakpoint strictly after t (for a non-periodic series, end() when the last
+  // segment holds at t).
+  SimTime next_change_after(SimTime t);
+  // Integral over [start(), t] in value-seconds; t may be end().
+  double integral_to(SimTime t);
+
+ private:
+  void seek(SimTime t, bool allow_end);
+  SimTime time(std::size_t i) const { return series_->times()[i] + offset_; }
+  SimTime end() const { return series_->end() == SimTime::max() ? SimTime::max() : series_->end() + offset_; }
+  const StepSeries* series_ = nullptr;
+  bool periodic_ = false;
+  SimTime offset_;  // periods passed, times the period
+  std::size_t i_ = 0;
+  double sum_value_us_ = 0.0;  // integral over [start, time(i_)] in value-microseconds
+};
 
 // Builds a step series from points streamed in order (e.g. by a trace reader). Each append
 // is checked at once, so a reader can report the offending row.

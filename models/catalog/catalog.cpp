@@ -308,15 +308,18 @@ std::optional<power::NodeSpec> read_node(JsonReader& r, const json& v, const std
   }
   const auto base_idle = r.quantity(v, "base_idle", path, Dimension::kPower, true);
   const auto base_busy = r.quantity(v, "base_busy", path, Dimension::kPower, true);
-  const auto off = r.quantity(v, "off", path, Dimension::kPower, true);
-  const auto boot_time = r.duration(v, "boot_time", path, true);
-  const auto boot_energy = r.quantity(v, "boot_energy", path, Dimension::kEnergy, true);
-  const auto psu = r.string(v, "psu", path, true);
-  const auto psu_rated = r.quantity(v, "psu_rated", path, Dimension::kPower, true);
+  // Built-in entries give everything; a scenario's own node may leave out the standby and boot
+  // figures (0) and the PSU (lossless, unrated).
+  const auto off = r.quantity(v, "off", path, Dimension::kPower, strict);
+  const auto boot_time = r.duration(v, "boot_time", path, strict);
+  const auto boot_energy = r.quantity(v, "boot_energy", path, Dimension::kEnergy, strict);
+  const auto psu = r.string(v, "psu", path, strict);
+  const auto psu_rated = r.quantity(v, "psu_rated", path, Dimension::kPower, strict || psu.has_value());
   if (base_idle && base_busy && *base_idle > *base_busy) {
     r.sink().add(member_path(path, "base_idle"), "is above base_busy; expected base_idle <= base_busy");
   }
-  if (boot_time && boot_energy && boot_time->us() == 0 && *boot_energy > 0.0) {
+  const bool no_boot_time = boot_time ? boot_time->us() == 0 : !v.contains("boot_time");  // invalid: reported already
+  if (boot_energy && no_boot_time && *boot_energy > 0.0) {
     r.sink().add(member_path(path, "boot_energy"), "is positive but boot_time is 0");
   }
   if (psu_rated && !(*psu_rated > 0.0)) r.sink().add(member_path(path, "psu_rated"), "must be positive");
@@ -344,10 +347,10 @@ std::optional<power::NodeSpec> read_node(JsonReader& r, const json& v, const std
   if (r.sink().size() != before) return std::nullopt;
   n.base_idle_w = *base_idle;
   n.base_busy_w = *base_busy;
-  n.off_w = *off;
-  n.boot_time = *boot_time;
-  n.boot_energy_j = *boot_energy;
-  n.psu_rated_w = *psu_rated;
+  n.off_w = off.value_or(0.0);
+  n.boot_time = boot_time.value_or(simcore::SimTime::zero());
+  n.boot_energy_j = boot_energy.value_or(0.0);
+  n.psu_rated_w = psu_rated.value_or(kInf);
   return n;
 }
 

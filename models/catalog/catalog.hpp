@@ -8,7 +8,8 @@
 //   - an existing name is overridden field by field (JSON merge patch: objects merge, arrays
 //     and plain values replace, null removes a field);
 //   - a new name is added; it must be complete, or start from an existing entry of the same
-//     section with "extends": "<name>".
+//     section with "extends": "<name>". A new node may leave out "off", "boot_time" and
+//     "boot_energy" (0) and "psu" with "psu_rated" (no PSU losses, no PSU rating).
 // Loading validates every field (units, ranges, monotone p-states, references between
 // entries) and reports all problems at once with their JSON paths.
 //

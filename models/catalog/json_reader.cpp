@@ -1,6 +1,7 @@
 #include "models/catalog/json_reader.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "simcore/suggest.hpp"
@@ -21,6 +22,12 @@ std::string json_type_name(const json& value) {
     case json::value_t::number_float: return "a number";
     default: return "an unsupported value";
   }
+}
+
+std::string format_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
 }
 
 std::string member_path(const std::string& path, std::string_view key) {
@@ -115,8 +122,8 @@ std::optional<double> JsonReader::number(const json& object, std::string_view ke
   }
   const double x = v->get<double>();
   if (!(x >= min && x <= max)) {
-    sink_.add(member_path(path, key), "found " + v->dump() + "; expected a number in [" + json(min).dump() + ", " +
-                                          json(max).dump() + "]");
+    sink_.add(member_path(path, key), "found " + v->dump() + "; expected a number in [" + format_number(min) + ", " +
+                                          format_number(max) + "]");
     return std::nullopt;
   }
   return x;

@@ -17,6 +17,7 @@ namespace wattsim::catalog {
 
 std::string json_type_name(const nlohmann::json& value);  // "a string", "an array", ...
 std::string member_path(const std::string& path, std::string_view key);  // "a.b" or "b"
+std::string format_number(double x);  // "1", "0.25", "1e+09": for messages
 
 class JsonReader {
  public:

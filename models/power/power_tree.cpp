@@ -186,8 +186,10 @@ void PowerTree::check_capacity(ElementId e, simcore::SimTime now, double output_
   }
   violating_[e] = 0;
   v.end = now;
-  finished_.push_back(v);
-  if (listener_ != nullptr) listener_->on_capacity_restored(*this, finished_.back());
+  // A violation that ends at the instant it began is an artefact of the order in which
+  // simultaneous changes arrive, not a real overload: the listener hears of it, the record keeps it not.
+  if (v.start < now) finished_.push_back(v);
+  if (listener_ != nullptr) listener_->on_capacity_restored(*this, v);
 }
 
 std::vector<CapacityViolation> PowerTree::violations() const {

@@ -121,12 +121,13 @@ class PowerTree {
   double loss_energy_j(ElementId e, simcore::SimTime now) const {
     return in_[e].energy_at(now) - out_[e].energy_at(now);
   }
-  // Highest input power element e has drawn so far.
-  double peak_input_w(ElementId e) const { return in_[e].peak_w; }
-  double peak_output_w(ElementId e) const { return out_[e].peak_w; }
+  // Highest input (output) power element e has held for a positive span up to `now`.
+  double peak_input_w(ElementId e, simcore::SimTime now) const { return in_[e].peak_at(now); }
+  double peak_output_w(ElementId e, simcore::SimTime now) const { return out_[e].peak_at(now); }
 
-  // Finished violations in the order they ended, then the open ones.
+  // Finished violations (of positive duration) in the order they ended.
   const std::vector<CapacityViolation>& finished_violations() const { return finished_; }
+  // Finished violations, then the open ones.
   std::vector<CapacityViolation> violations() const;
   bool in_violation(ElementId e) const { return violating_[e] != 0; }
 

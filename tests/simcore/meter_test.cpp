@@ -13,8 +13,16 @@ TEST_CASE("a meter integrates piecewise-constant power exactly", "[simcore][mete
   m.set_power(SimTime::seconds(12), 0.0);
   CHECK(m.energy_at(SimTime::hours(1)) == 4000.0);
   CHECK(m.peak_w == 500.0);
+  CHECK(m.peak_at(SimTime::hours(1)) == 500.0);
   m.add_power(SimTime::hours(1), 250.0);
   CHECK(m.energy_at(SimTime::hours(2)) == Approx(4000.0 + 250.0 * 3600).epsilon(1e-15));
+  // Levels held for no time are not peaks: 900 W set and replaced at the same instant.
+  Meter spike;
+  spike.set_power(SimTime::zero(), 100.0);
+  spike.set_power(SimTime::seconds(1), 900.0);
+  spike.set_power(SimTime::seconds(1), 200.0);
+  CHECK(spike.peak_at(SimTime::seconds(1)) == 100.0);
+  CHECK(spike.peak_at(SimTime::seconds(2)) == 200.0);
   // Sub-second spans: 1 W for 1 us is 1e-6 J.
   Meter tiny;
   tiny.set_power(SimTime::zero(), 1.0);
@@ -59,7 +67,7 @@ TEST_CASE("a meter tree pushes deltas to every ancestor", "[simcore][meter]") {
   // Energy: rack 1500 W x 10 s + 900 W x 10 s = 24 kJ at t = 20 s; root adds 200 W x 20 s.
   CHECK(tree.energy_j(rack, SimTime::seconds(20)) == 24000.0);
   CHECK(tree.energy_j(root, SimTime::seconds(20)) == 28000.0);
-  CHECK(tree.peak_w(root) == 1700.0);
+  CHECK(tree.peak_w(root, SimTime::seconds(20)) == 1700.0);
   CHECK(tree.parent(node_b) == rack);
   CHECK_THROWS_AS(tree.add(42), std::invalid_argument);
 }

@@ -83,3 +83,14 @@ TEST_CASE("ETA formatting", "[simcore][progress]") {
   CHECK(format_eta(3723) == "1:02:03");
   CHECK(format_eta(-1) == "--:--:--");
 }
+
+TEST_CASE("an open-ended run shows simulated time and rate without a percentage", "[simcore][progress]") {
+  std::FILE* f = std::tmpfile();
+  FakeClockReporter r(SimTime::zero(), SimTime::max(), ProgressReporter::Mode::kLines, f);
+  r.update(SimTime::zero(), 0);
+  r.wall = 110.0;
+  r.update(SimTime::days(2), 5000);
+  const std::string text = read_all(f);
+  CHECK_THAT(text, Contains("progress: 2d 00:00:00.000  500 ev/s") && !Contains("%") && !Contains("ETA"));
+  std::fclose(f);
+}

@@ -94,3 +94,52 @@ TEST_CASE("a streamed-in series equals the one built from vectors", "[simcore][s
   CHECK(s.integral(h(0), h(4)) == example().integral(h(0), h(4)));
   CHECK(s.name() == "streamed");
 }
+
+TEST_CASE("a cursor walks forward giving values and running integrals", "[simcore][step_series]") {
+  const StepSeries s = example();
+  StepCursor c(s);
+  CHECK(c.value_at(h(0)) == 100.0);
+  CHECK(c.integral_to(h(0)) == 0.0);
+  CHECK(c.integral_to(h(0.5)) == Approx(50.0 * 3600).epsilon(1e-15));
+  CHECK(c.value_at(h(1)) == 200.0);
+  CHECK(c.integral_to(h(3.5)) == Approx(475.0 * 3600 + 50.0 * 3600).epsilon(1e-15));  // 100 + 400 + 25
+  CHECK(c.integral_to(h(3.5)) - StepCursor(s).integral_to(h(0.5)) == Approx(s.integral(h(0.5), h(3.5))).epsilon(1e-14));
+  CHECK_THROWS_AS(c.value_at(h(1)), std::out_of_range);  // backwards past a breakpoint it left
+  CHECK_THROWS_AS(c.value_at(h(4)), std::out_of_range);  // at the end: no value ...
+  CHECK(c.integral_to(h(4)) == Approx(550.0 * 3600).epsilon(1e-15));  // ... but the integral up to it
+  CHECK_THROWS_AS(c.integral_to(h(4) + SimTime::from_us(1)), std::out_of_range);
+}
+
+TEST_CASE("series can be shifted in time and repeated", "[simcore][step_series]") {
+  const StepSeries s = example();  // 0-4 h
+  const StepSeries later = shift_series(s, h(10));
+  CHECK(later.start() == h(10));
+  CHECK(later.end() == h(14));
+  CHECK(later.value_at(h(12)) == 200.0);
+  CHECK(later.integral(h(10), h(14)) == s.integral(h(0), h(4)));
+  const StepSeries days = repeat_series(s, h(10));  // three periods: 0-4, 4-8, 8-12 h
+  CHECK(days.end() == h(12));
+  CHECK(days.value_at(h(4.5)) == 100.0);
+  CHECK(days.value_at(h(7.5)) == 50.0);
+  CHECK(days.value_at(h(9)) == 200.0);
+  CHECK(days.integral(h(0), h(12)) == Approx(3 * s.integral(h(0), h(4))).epsilon(1e-15));
+  // A period that starts and ends on the same value merges across the seam.
+  const StepSeries flat({h(0), h(1)}, {5.0, 5.0}, h(2));
+  CHECK(repeat_series(flat, h(6)).size() == 1);
+}
+
+TEST_CASE("a periodic cursor repeats the series forever", "[simcore][step_series]") {
+  const StepSeries s = example();  // 0-4 h: 100, 200 (1-3 h), 50; 550 value-hours a period
+  StepCursor c(s, true);
+  CHECK(c.value_at(h(0.5)) == 100.0);
+  CHECK(c.next_change_after(h(3.5)) == h(4));
+  CHECK(c.value_at(h(4)) == 100.0);  // the second period starts
+  CHECK(c.value_at(h(5)) == 200.0);
+  CHECK(c.next_change_after(h(5)) == h(7));
+  CHECK(c.integral_to(h(9)) == Approx((550.0 * 2 + 100.0) * 3600).epsilon(1e-14));
+  CHECK(c.value_at(h(4 * 1000 + 3.5)) == 50.0);  // far ahead: whole periods skipped
+  CHECK(c.integral_to(h(4 * 1001)) == Approx(550.0 * 1001 * 3600).epsilon(1e-12));
+  CHECK_THROWS_AS(StepCursor(StepSeries::constant(1.0), true), std::invalid_argument);
+  StepCursor once(s);
+  CHECK_THROWS_AS(once.value_at(h(5)), std::out_of_range);
+}

@@ -76,8 +76,9 @@ TEST_CASE("power flows up the tree with losses where there are curves", "[power]
   CHECK(tree.output_energy_j(n3, t2) == Approx(20e3 * 3600).epsilon(1e-15));
   CHECK(tree.loss_energy_j(ups, t2) ==
         Approx((30e3 / 0.925 - 30e3 + 20e3 / 0.9125 - 20e3) * 3600).epsilon(1e-12));
-  CHECK(tree.peak_input_w(tree.root()) == Approx(30e3 / 0.925).epsilon(1e-15));
-  CHECK(tree.peak_output_w(n3) == 15e3);
+  CHECK(tree.peak_input_w(tree.root(), t2) == Approx(30e3 / 0.925).epsilon(1e-15));
+  CHECK(tree.peak_output_w(n3, t2) == 15e3);
+  CHECK(tree.peak_output_w(n1, t2) == 10e3);
 }
 
 TEST_CASE("exceeding a capacity is recorded with its start, end and peak", "[power][tree]") {

@@ -1,0 +1,69 @@
+// wattsim: the command line (the composition root: scenario -> running simulation).
+//
+//   wattsim run SCENARIO [-o OUT.h5] [--set k=v]... [--quiet]
+//   wattsim check SCENARIO [--set k=v]...
+//   wattsim inspect OUT.h5 [--json]
+//   wattsim catalog [NAME]
+//   wattsim policies
+//
+// Exit status: 0 success, 2 invalid input (scenario, trace, command line), 1 failure while running.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/inspect.hpp"
+#include "app/run.hpp"
+#include "app/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace wattsim::app;
+  CLI::App cli{"wattsim: a discrete-event simulator of AI datacenters' energy, carbon and cost"};
+  cli.set_version_flag("--version", std::string("wattsim ") + kVersion);
+  cli.require_subcommand(1);
+
+  RunOptions run;
+  auto* run_cmd = cli.add_subcommand("run", "Run a scenario and write its HDF5 result set");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON)")->required();
+  run_cmd->add_option("-o,--output", run.output, "Result set to write (default: the scenario's output.path, else NAME.h5)");
+  run_cmd->add_option("--set", run.sets, "Override a scenario field: KEY=VALUE, e.g. facility.racks[0].count=128")
+      ->take_all();
+  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+
+  std::string check_file;
+  std::vector<std::string> check_sets;
+  auto* check_cmd = cli.add_subcommand("check", "Validate a scenario without running it");
+  check_cmd->add_option("scenario", check_file, "Scenario file (JSON)")->required();
+  check_cmd->add_option("--set", check_sets, "Override a scenario field: KEY=VALUE")->take_all();
+
+  std::string inspect_file;
+  bool inspect_json = false;
+  auto* inspect_cmd = cli.add_subcommand("inspect", "Print a result set's meta data and summary");
+  inspect_cmd->add_option("result", inspect_file, "Result set (HDF5)")->required();
+  inspect_cmd->add_flag("--json", inspect_json, "Print one JSON object with members meta and summary");
+
+  std::string catalog_name;
+  auto* catalog_cmd = cli.add_subcommand("catalog", "List the built-in hardware, or show one entry");
+  catalog_cmd->add_option("name", catalog_name, "An accelerator, node or curve");
+
+  cli.add_subcommand("policies", "List the scheduling policies and their parameters");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = cli.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  if (*run_cmd) {
+    run.command_line = command_line;
+    return run_command(run);
+  }
+  if (*check_cmd) return check_command(check_file, check_sets);
+  if (*inspect_cmd) return inspect_command(inspect_file, inspect_json);
+  if (*catalog_cmd) return catalog_command(catalog_name);
+  return policies_command();
+}

@@ -1,0 +1,221 @@
+#include "app/run.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fmt/format.h>
+#include <limits>
+
+#include "app/scenario.hpp"
+#include "app/version.hpp"
+#include "datacenter/world.hpp"
+#include "results/result_reader.hpp"
+#include "results/result_writer.hpp"
+#include "simcore/error.hpp"
+#include "simcore/progress.hpp"
+
+namespace wattsim::app {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Writes what the world reports into the result set, converting SI to the output units.
+class ResultObserver final : public datacenter::WorldObserver {
+ public:
+  ResultObserver(results::ResultWriter& writer, const Scenario& sc) : writer_(writer) {
+    static const std::vector<std::string> columns = {
+        "time_s", "duration_s", "it_power_kw", "facility_power_kw", "busy_accelerators",
+        "queued_jobs", "carbon_intensity_g_per_kwh", "carbon_rate_kg_per_h"};
+    static const std::vector<std::string> units = {"s", "s", "kW", "kW", "1", "1", "g/kWh", "kg/h"};
+    total_ = &writer_.add_table("/timeseries", columns, units);
+    if (sc.world.sites.size() > 1) {
+      for (const auto& site : sc.world.sites) {
+        sites_.push_back(&writer_.add_table("/sites/" + site.name + "/timeseries", columns, units));
+      }
+    }
+  }
+
+  void on_job(const datacenter::JobRecord& r) override {
+    results::JobRow row{};
+    row.id = r.job->id;
+    row.submit_s = r.job->submit.to_seconds();
+    row.start_s = r.start == simcore::SimTime::max() ? kNaN : r.start.to_seconds();
+    row.end_s = r.end == simcore::SimTime::max() ? kNaN : r.end.to_seconds();
+    row.accelerators = r.job->accelerators;
+    row.it_energy_kwh = r.energy_j / 3.6e6;
+    row.carbon_kg = r.carbon_kg;
+    writer_.append_job(row);
+  }
+
+  void on_interval(const datacenter::IntervalRecord& r) override {
+    const double row[] = {r.start.to_seconds(),
+                          (r.end - r.start).to_seconds(),
+                          r.it_power_w / 1e3,
+                          r.facility_power_w / 1e3,
+                          r.busy_accelerators,
+                          r.queued_jobs,
+                          r.carbon_intensity_g_per_kwh,
+                          r.carbon_rate_kg_per_s * 3600.0};
+    if (r.site == datacenter::IntervalRecord::kAllSites) {
+      total_->append(row);
+    } else if (!sites_.empty()) {
+      sites_[r.site]->append(row);
+    }
+  }
+
+ private:
+  results::ResultWriter& writer_;
+  results::ResultWriter::ColumnTable* total_ = nullptr;
+  std::vector<results::ResultWriter::ColumnTable*> sites_;
+};
+
+std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s) {
+  return {
+      {"it_energy_kwh", s.it_energy_j / 3.6e6, "kWh"},
+      {"facility_energy_kwh", s.facility_energy_j / 3.6e6, "kWh"},
+      {"peak_facility_power_kw", s.peak_facility_power_w / 1e3, "kW"},
+      {"pue", s.pue(), "1"},
+      {"carbon_location_kg", s.carbon_location_kg, "kg CO2e"},
+      {"dc_energy_kwh", s.dc_energy_j / 3.6e6, "kWh"},
+      {"jobs_energy_kwh", s.jobs_energy_j / 3.6e6, "kWh"},
+      {"idle_energy_kwh", s.idle_energy_j / 3.6e6, "kWh"},
+      {"psu_loss_kwh", s.psu_loss_j / 3.6e6, "kWh"},
+      {"distribution_loss_kwh", s.distribution_loss_j / 3.6e6, "kWh"},
+      {"overhead_kwh", s.overhead_j / 3.6e6, "kWh"},
+      {"accelerators", static_cast<double>(s.accelerators), "1"},
+      {"capacity_violations", static_cast<double>(s.capacity_violations), "1"},
+      {"capacity_violation_s", s.capacity_violation_s, "s"},
+  };
+}
+
+std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r) {
+  auto values = site_summary(r.total);
+  const std::vector<results::SummaryValue> more = {
+      {"makespan_s", r.makespan.to_seconds(), "s"},
+      {"end_s", r.end.to_seconds(), "s"},
+      {"mean_wait_s", r.mean_wait_s, "s"},
+      {"p95_wait_s", r.p95_wait_s, "s"},
+      {"max_wait_s", r.max_wait_s, "s"},
+      {"jobs_submitted", static_cast<double>(r.jobs_submitted), "1"},
+      {"jobs_completed", static_cast<double>(r.jobs_completed), "1"},
+      {"jobs_pending", static_cast<double>(r.jobs_running + r.jobs_queued), "1"},
+      {"jobs_running", static_cast<double>(r.jobs_running), "1"},
+      {"jobs_queued", static_cast<double>(r.jobs_queued), "1"},
+      {"jobs_rejected", static_cast<double>(r.jobs_rejected), "1"},
+      {"mean_accelerator_utilisation", r.mean_accelerator_utilisation(), "1"},
+      {"events", static_cast<double>(r.events), "1"},
+  };
+  values.insert(values.end(), more.begin(), more.end());
+  return values;
+}
+
+void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double wall_s, const std::string& out) {
+  const auto& t = r.total;
+  fmt::print("wattsim {}: scenario \"{}\", policy {}, seed {}\n", kVersion, sc.name, sc.policy->name, sc.seed);
+  fmt::print("simulated {} in {:.2f} s ({:.3g} events/s); result set {}\n\n", simcore::format_time(r.end), wall_s,
+             wall_s > 0 ? static_cast<double>(r.events) / wall_s : 0.0, out);
+  fmt::print("energy       IT {:.6g} kWh, facility {:.6g} kWh, PUE {:.4f}, peak {:.6g} kW\n", t.it_energy_j / 3.6e6,
+             t.facility_energy_j / 3.6e6, t.pue(), t.peak_facility_power_w / 1e3);
+  fmt::print("             jobs {:.6g} kWh, idle {:.6g} kWh, PSU loss {:.6g} kWh, distribution loss {:.6g} kWh, "
+             "overhead {:.6g} kWh\n",
+             t.jobs_energy_j / 3.6e6, t.idle_energy_j / 3.6e6, t.psu_loss_j / 3.6e6, t.distribution_loss_j / 3.6e6,
+             t.overhead_j / 3.6e6);
+  fmt::print("carbon       location-based {:.6g} kg CO2e\n", t.carbon_location_kg);
+  fmt::print("jobs         {} submitted, {} completed, {} running, {} queued, {} rejected; makespan {:.6g} s\n",
+             r.jobs_submitted, r.jobs_completed, r.jobs_running, r.jobs_queued, r.jobs_rejected, r.makespan.to_seconds());
+  fmt::print("waits        mean {:.6g} s, p95 {:.6g} s, max {:.6g} s\n", r.mean_wait_s, r.p95_wait_s, r.max_wait_s);
+  fmt::print("utilisation  {:.2f} % of accelerator time allocated\n", 100.0 * r.mean_accelerator_utilisation());
+  if (t.capacity_violations > 0) {
+    fmt::print("capacity     {} violations, {:.6g} s in all\n", t.capacity_violations, t.capacity_violation_s);
+  }
+}
+
+void print_errors(const simcore::InputError& e) {
+  std::fprintf(stderr, "wattsim: invalid input (%zu problem%s):\n", e.diagnostics().size(),
+               e.diagnostics().size() == 1 ? "" : "s");
+  for (const auto& d : e.diagnostics()) {
+    std::fprintf(stderr, "  %s%s%s\n", d.where.c_str(), d.where.empty() ? "" : ": ", d.message.c_str());
+  }
+}
+
+}  // namespace
+
+int check_command(const std::string& scenario, const std::vector<std::string>& sets) {
+  try {
+    const Scenario sc = load_scenario(scenario, sets);
+    std::size_t nodes = 0;
+    for (const auto& s : sc.world.sites) {
+      for (const auto& g : s.racks) nodes += g.count * g.nodes_per_rack;
+    }
+    fmt::print("{}: valid (scenario \"{}\", {} site{}, {} nodes, policy {})\n", scenario, sc.name, sc.world.sites.size(),
+               sc.world.sites.size() == 1 ? "" : "s", nodes, sc.policy->name);
+    return 0;
+  } catch (const simcore::InputError& e) {
+    print_errors(e);
+    return 2;
+  }
+}
+
+int run_command(const RunOptions& options) {
+  Scenario sc;
+  try {
+    sc = load_scenario(options.scenario, options.sets);
+  } catch (const simcore::InputError& e) {
+    print_errors(e);
+    return 2;
+  }
+  const std::string out = !options.output.empty() ? options.output : !sc.output.path.empty() ? sc.output.path : sc.name + ".h5";
+  try {
+    const auto wall_start = std::chrono::steady_clock::now();
+    results::ResultWriter writer(out, sc.output.compression);
+    auto source = sc.make_job_source();
+    auto policy = sc.policy->make(sc.policy_params);
+    ResultObserver observer(writer, sc);
+    datacenter::World world(sc.world, *source, *policy, &observer);
+    simcore::ProgressReporter progress(simcore::SimTime::zero(), sc.world.horizon.value_or(simcore::SimTime::max()),
+                                       options.quiet ? simcore::ProgressReporter::Mode::kQuiet
+                                                     : simcore::ProgressReporter::Mode::kAuto);
+    const datacenter::RunSummary summary = world.run(&progress);
+    progress.finish(summary.end, summary.events);
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+    writer.write_summary("/summary", run_summary(summary));
+    if (sc.world.sites.size() > 1) {
+      for (const auto& s : summary.sites) writer.write_summary("/sites/" + s.name + "/summary", site_summary(s));
+    }
+    writer.write_meta({{"wattsim_version", kVersion},
+                       {"scenario", sc.resolved.dump(2)},
+                       {"scenario_file", sc.file},
+                       {"hardware", sc.hardware_json().dump(2)},
+                       {"policy", sc.policy->name},
+                       {"command_line", options.command_line},
+                       {"created_utc", utc_now()}},
+                      {{"seed", static_cast<double>(sc.seed)},
+                       {"wall_time_s", wall_s},
+                       {"simulated_s", summary.end.to_seconds()},
+                       {"events", static_cast<double>(summary.events)}});
+    writer.commit();
+    if (!options.quiet) print_summary(sc, summary, wall_s, out);
+    return 0;
+  } catch (const simcore::InputError& e) {
+    // A bad trace row found while running: still invalid input; the writer's temp file is gone.
+    print_errors(e);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wattsim: the run failed: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace wattsim::app

@@ -1,0 +1,767 @@
+#include "app/scenario.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "models/catalog/json_reader.hpp"
+#include "simcore/error.hpp"
+#include "simcore/quantity.hpp"
+#include "simcore/suggest.hpp"
+#include "traces/job_csv.hpp"
+#include "traces/series_csv.hpp"
+#include "workloads/generator.hpp"
+#include "workloads/merged_source.hpp"
+
+namespace wattsim::app {
+
+using catalog::JsonReader;
+using catalog::member_path;
+using nlohmann::json;
+using simcore::Dimension;
+using simcore::SimTime;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string index_path(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// Parses "a.b[2].c" into steps: a string is a key, a number an index.
+std::vector<std::variant<std::string, std::size_t>> parse_json_path(const std::string& text) {
+  std::vector<std::variant<std::string, std::size_t>> steps;
+  std::size_t i = 0;
+  const auto bad = [&](const std::string& why) {
+    throw simcore::InputError("--set " + text, "cannot read the path: " + why + "; expected keys joined by dots, "
+                                                                                 "with [N] for array elements, e.g. facility.racks[0].count");
+  };
+  while (i < text.size()) {
+    if (text[i] == '[') {
+      const std::size_t close = text.find(']', i);
+      if (close == std::string::npos || close == i + 1) bad("an unclosed or empty [ ]");
+      std::size_t index = 0;
+      for (std::size_t k = i + 1; k < close; ++k) {
+        if (text[k] < '0' || text[k] > '9') bad("\"" + text.substr(i, close - i + 1) + "\" is not an array index");
+        index = index * 10 + static_cast<std::size_t>(text[k] - '0');
+      }
+      steps.emplace_back(index);
+      i = close + 1;
+      if (i < text.size() && text[i] == '.') ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && text[end] != '.' && text[end] != '[') ++end;
+    if (end == i) bad("an empty key");
+    steps.emplace_back(text.substr(i, end - i));
+    i = end;
+    if (i < text.size() && text[i] == '.') {
+      ++i;
+      if (i == text.size()) bad("it ends with a dot");
+    }
+  }
+  if (steps.empty()) bad("it is empty");
+  return steps;
+}
+
+std::string canonical_path(const std::vector<std::variant<std::string, std::size_t>>& steps) {
+  std::string out;
+  for (const auto& s : steps) {
+    if (const auto* k = std::get_if<std::string>(&s)) {
+      out = member_path(out, *k);
+    } else {
+      out = index_path(out, std::get<std::size_t>(s));
+    }
+  }
+  return out;
+}
+
+class Parser {
+ public:
+  Parser(json& doc, std::string file, std::set<std::string> cli_paths)
+      : doc_(doc), file_(std::move(file)), cli_paths_(std::move(cli_paths)), reader_(errors_) {
+    base_dir_ = fs::path(file_).parent_path();
+  }
+
+  Scenario parse();
+
+ private:
+  // A field's value, inserting `fallback` into the document when it is absent (so that the
+  // resolved scenario shows every default).
+  json& field(json& object, const std::string& key, const json& fallback) {
+    if (!object.contains(key)) object[key] = fallback;
+    return object[key];
+  }
+  std::string resolve_path(const std::string& json_path, const std::string& value) const {
+    const fs::path p(value);
+    if (p.is_absolute() || from_command_line(json_path)) return p.lexically_normal().string();
+    return (base_dir_ / p).lexically_normal().string();
+  }
+  // Whether --set gave this field, or an object or array holding it.
+  bool from_command_line(const std::string& json_path) const {
+    for (const auto& set : cli_paths_) {
+      if (json_path == set) return true;
+      if (json_path.size() > set.size() && json_path.compare(0, set.size(), set) == 0 &&
+          (json_path[set.size()] == '.' || json_path[set.size()] == '[')) {
+        return true;
+      }
+    }
+    return false;
+  }
+  void check_readable(const std::string& json_path, const std::string& file) {
+    std::ifstream in(file);
+    if (!in) errors_.add(json_path, "cannot read \"" + file + "\": " + std::strerror(errno));
+  }
+
+  void parse_catalog();
+  void parse_site(json& site_doc, const std::string& path, datacenter::SiteConfig& site, bool has_name);
+  void parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site);
+  void parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site);
+  void parse_workload(json& w, const std::string& path);
+  void parse_generator(json& g, const std::string& path);
+  void parse_policy(json& p, const std::string& path);
+  void parse_output(json& o, const std::string& path);
+  std::optional<power::EfficiencyCurve> curve(const json& object, const std::string& path,
+                                              std::initializer_list<std::string_view> kinds);
+  std::optional<std::pair<double, double>> range(const json& object, const std::string& key, const std::string& path,
+                                                 double lo, double hi);
+
+  json& doc_;
+  std::string file_;
+  std::set<std::string> cli_paths_;
+  fs::path base_dir_;
+  simcore::DiagnosticSink errors_;
+  JsonReader reader_;
+  Scenario sc_;
+  std::optional<SimTime> start_abs_;  // calendar instant of simulated time 0
+  std::optional<SimTime> horizon_;
+};
+
+Scenario Parser::parse() {
+  sc_.file = file_;
+  if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
+  reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
+                                "sites", "workload", "policy", "output"});
+  field(doc_, "name", fs::path(file_).stem().string());
+  if (const auto n = reader_.string(doc_, "name", "", true)) sc_.name = *n;
+  reader_.string(doc_, "description", "", false);
+  field(doc_, "seed", 1);
+  if (const auto seed = reader_.integer(doc_, "seed", "", true, 0, std::numeric_limits<std::int64_t>::max())) {
+    sc_.seed = static_cast<std::uint64_t>(*seed);
+  }
+  if (doc_.contains("start") && doc_["start"].is_null()) doc_.erase("start");  // null: as if absent
+  if (const auto start = reader_.string(doc_, "start", "", false)) {
+    try {
+      start_abs_ = traces::parse_utc_time(*start);
+      sc_.start_utc = *start;
+    } catch (const simcore::InputError& e) {
+      errors_.add("start", e.diagnostics().front().message);
+    }
+  }
+  if (doc_.contains("horizon") && !doc_["horizon"].is_null()) {
+    horizon_ = reader_.duration(doc_, "horizon", "", true);
+    if (horizon_ && *horizon_ <= SimTime::zero()) errors_.add("horizon", "must be positive");
+  } else {
+    doc_["horizon"] = nullptr;  // resolved: until the workload is done
+  }
+  sc_.world.horizon = horizon_;
+
+  parse_catalog();
+  parse_output(field(doc_, "output", json::object()), "output");
+  parse_policy(field(doc_, "policy", json::object()), "policy");
+  if (doc_.contains("workload")) {
+    parse_workload(doc_["workload"], "workload");
+  } else {
+    errors_.add("workload", "missing; this field is required");
+  }
+
+  if (doc_.contains("sites")) {
+    for (const char* k : {"facility", "carbon"}) {
+      if (doc_.contains(k)) errors_.add(k, "cannot be given beside \"sites\": give each site its own");
+    }
+    json& sites = doc_["sites"];
+    if (!sites.is_array() || sites.empty()) {
+      errors_.add("sites", "expected a non-empty array of sites, found " + catalog::json_type_name(sites));
+    } else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < sites.size(); ++i) {
+        datacenter::SiteConfig site;
+        parse_site(sites[i], index_path("sites", i), site, true);
+        if (!names.insert(site.name).second) errors_.add(index_path("sites", i) + ".name", "\"" + site.name + "\" is used twice");
+        sc_.world.sites.push_back(std::move(site));
+      }
+    }
+  } else {
+    datacenter::SiteConfig site;
+    parse_site(doc_, "", site, false);
+    sc_.world.sites.push_back(std::move(site));
+  }
+  if (sc_.policy != nullptr && !sc_.policy->powers_nodes_on) {
+    for (std::size_t i = 0; i < sc_.world.sites.size(); ++i) {
+      if (sc_.world.sites[i].initial_node_state == power::NodeState::kOff) {
+        errors_.add(doc_.contains("sites") ? index_path("sites", i) + ".facility.initial_node_state" : "facility.initial_node_state",
+                    "nodes start off, but policy \"" + sc_.policy->name + "\" never powers nodes on: no job could start");
+      }
+    }
+  }
+  errors_.throw_if_any();
+  if (start_abs_ && !sc_.start_utc) sc_.start_utc = doc_["start"].get<std::string>();
+  sc_.resolved = doc_;
+  return std::move(sc_);
+}
+
+void Parser::parse_catalog() {
+  const json* overrides = doc_.contains("hardware") ? &doc_["hardware"] : nullptr;
+  try {
+    sc_.catalog = std::make_unique<catalog::Catalog>(catalog::builtin_catalog(overrides, "hardware"));
+  } catch (const simcore::InputError& e) {
+    for (const auto& d : e.diagnostics()) errors_.add(d.where, d.message);
+  }
+}
+
+void Parser::parse_site(json& s, const std::string& path, datacenter::SiteConfig& site, bool has_name) {
+  if (!reader_.expect_object(s, path)) return;
+  if (has_name) {
+    reader_.check_keys(s, path, {"name", "facility", "carbon"});
+    if (const auto n = reader_.string(s, "name", path, true)) {
+      site.name = *n;
+      if (n->empty() || n->find('/') != std::string::npos) {
+        errors_.add(member_path(path, "name"), "is \"" + *n + "\"; expected a non-empty name without \"/\" (it names a "
+                                               "group in the result set)");
+      }
+    }
+  } else {
+    site.name = "site";
+  }
+  if (s.contains("facility")) {
+    parse_facility(s["facility"], member_path(path, "facility"), site);
+  } else {
+    errors_.add(member_path(path, "facility"), "missing; this field is required");
+  }
+  parse_carbon(field(s, "carbon", json::object()), member_path(path, "carbon"), site);
+}
+
+std::optional<power::EfficiencyCurve> Parser::curve(const json& object, const std::string& path,
+                                                    std::initializer_list<std::string_view> kinds) {
+  const auto name = reader_.string(object, "curve", path, false);
+  if (!name || !sc_.catalog) return std::nullopt;
+  try {
+    const auto& entry = sc_.catalog->curve(*name);
+    bool ok = false;
+    std::string expected;
+    for (auto k : kinds) {
+      ok = ok || entry.kind == k;
+      expected += (expected.empty() ? "" : " or ") + std::string(k);
+    }
+    if (!ok) {
+      errors_.add(member_path(path, "curve"), "\"" + *name + "\" is a " + entry.kind + " curve; expected a " + expected + " curve");
+      return std::nullopt;
+    }
+    return entry.curve;
+  } catch (const simcore::InputError& e) {
+    errors_.add(member_path(path, "curve"), e.diagnostics().front().message);
+    return std::nullopt;
+  }
+}
+
+void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(f, path)) return;
+  reader_.check_keys(f, path, {"pue", "racks", "power", "initial_node_state"});
+  field(f, "pue", 1.0);
+  if (const auto pue = reader_.number(f, "pue", path, true, 1.0, 10.0)) site.pue = *pue;
+  field(f, "initial_node_state", "idle");
+  if (const auto st = reader_.string(f, "initial_node_state", path, true)) {
+    if (*st == "idle") {
+      site.initial_node_state = power::NodeState::kIdle;
+    } else if (*st == "off") {
+      site.initial_node_state = power::NodeState::kOff;
+    } else {
+      errors_.add(member_path(path, "initial_node_state"), "is \"" + *st + "\"; expected \"idle\" or \"off\"");
+    }
+  }
+
+  const std::string racks_path = member_path(path, "racks");
+  if (!f.contains("racks")) {
+    errors_.add(racks_path, "missing; this field is required");
+  } else if (!f["racks"].is_array() || f["racks"].empty()) {
+    errors_.add(racks_path, "expected a non-empty array of rack groups, found " + catalog::json_type_name(f["racks"]));
+  } else {
+    json& racks = f["racks"];
+    for (std::size_t i = 0; i < racks.size(); ++i) {
+      const std::string p = index_path(racks_path, i);
+      json& r = racks[i];
+      if (!reader_.expect_object(r, p)) continue;
+      reader_.check_keys(r, p, {"count", "node", "nodes_per_rack", "capacity"});
+      datacenter::RackGroup g;
+      field(r, "count", 1);
+      if (const auto c = reader_.integer(r, "count", p, true, 1, 1'000'000)) g.count = static_cast<std::size_t>(*c);
+      field(r, "nodes_per_rack", 1);
+      if (const auto n = reader_.integer(r, "nodes_per_rack", p, true, 1, 10'000)) g.nodes_per_rack = static_cast<std::size_t>(*n);
+      if (r.contains("capacity")) {
+        g.rack_capacity_w = reader_.quantity(r, "capacity", p, Dimension::kPower, true).value_or(datacenter::kUnlimited);
+      }
+      if (const auto node = reader_.string(r, "node", p, true); node && sc_.catalog) {
+        try {
+          g.node = &sc_.catalog->node(*node);
+          if (g.node->accelerator_count > 0) g.accelerator = &sc_.catalog->accelerator(g.node->accelerator);
+        } catch (const simcore::InputError& e) {
+          errors_.add(member_path(p, "node"), e.diagnostics().front().message);
+        }
+      }
+      site.racks.push_back(g);
+    }
+  }
+
+  json& power = field(f, "power", json::object());
+  const std::string pp = member_path(path, "power");
+  if (!reader_.expect_object(power, pp)) return;
+  reader_.check_keys(power, pp, {"feed", "ups", "pdus"});
+  auto& d = site.distribution;
+  if (power.contains("feed")) {
+    const std::string p = member_path(pp, "feed");
+    if (reader_.expect_object(power["feed"], p)) {
+      reader_.check_keys(power["feed"], p, {"capacity"});
+      d.feed_capacity_w = reader_.quantity(power["feed"], "capacity", p, Dimension::kPower, false).value_or(datacenter::kUnlimited);
+    }
+  }
+  if (power.contains("ups")) {
+    const std::string p = member_path(pp, "ups");
+    if (reader_.expect_object(power["ups"], p)) {
+      reader_.check_keys(power["ups"], p, {"capacity", "curve"});
+      d.ups = true;
+      if (power["ups"].contains("capacity")) {
+        d.ups_capacity_w = reader_.quantity(power["ups"], "capacity", p, Dimension::kPower, true).value_or(datacenter::kUnlimited);
+      }
+      d.ups_curve = curve(power["ups"], p, {"ups"});
+    }
+  }
+  if (power.contains("pdus")) {
+    const std::string p = member_path(pp, "pdus");
+    if (reader_.expect_object(power["pdus"], p)) {
+      reader_.check_keys(power["pdus"], p, {"count", "capacity", "curve"});
+      d.pdus = static_cast<std::size_t>(reader_.integer(power["pdus"], "count", p, true, 1, 100'000).value_or(0));
+      if (power["pdus"].contains("capacity")) {
+        d.pdu_capacity_w = reader_.quantity(power["pdus"], "capacity", p, Dimension::kPower, true).value_or(datacenter::kUnlimited);
+      }
+      d.pdu_curve = curve(power["pdus"], p, {"pdu", "transformer"});
+      std::size_t racks = 0;
+      for (const auto& g : site.racks) racks += g.count;
+      if (d.pdus > racks && racks > 0) {
+        errors_.add(member_path(p, "count"), std::to_string(d.pdus) + " PDUs for " + std::to_string(racks) +
+                                                 " racks; expected at most one PDU per rack");
+      }
+    }
+  }
+  const auto need_capacity = [&](const char* what, bool has_curve, double capacity, const std::string& p) {
+    if (has_curve && !std::isfinite(capacity)) {
+      errors_.add(member_path(p, "capacity"), std::string("missing; a ") + what + " with an efficiency curve needs its rated capacity");
+    }
+  };
+  need_capacity("PDU", d.pdu_curve.has_value(), d.pdu_capacity_w, member_path(pp, "pdus"));
+  need_capacity("UPS", d.ups_curve.has_value(), d.ups_capacity_w, member_path(pp, "ups"));
+}
+
+void Parser::parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(c, path)) return;
+  reader_.check_keys(c, path, {"intensity"});
+  json& intensity = field(c, "intensity", "0 g/kWh");
+  const std::string p = member_path(path, "intensity");
+  if (!intensity.is_object()) {
+    if (const auto k = reader_.quantity_value(intensity, p, Dimension::kCarbonIntensity)) {
+      site.carbon_intensity_g_per_kwh = simcore::StepSeries::constant(*k, SimTime::zero(), SimTime::max(), "carbon intensity");
+    }
+    return;
+  }
+  reader_.check_keys(intensity, p, {"csv", "time_column", "value_column", "unit", "repeat"});
+  const auto csv = reader_.string(intensity, "csv", p, true);
+  traces::SeriesCsvOptions options;
+  options.name = "carbon intensity";
+  options.time_column = reader_.string(intensity, "time_column", p, false).value_or("");
+  options.value_column = reader_.string(intensity, "value_column", p, false).value_or("");
+  field(intensity, "unit", "g/kWh");
+  if (const auto u = reader_.string(intensity, "unit", p, true)) {
+    try {
+      options.scale = simcore::parse_quantity("1 " + *u, Dimension::kCarbonIntensity);
+    } catch (const simcore::InputError&) {
+      errors_.add(member_path(p, "unit"), "is \"" + *u + "\"; expected one of " + simcore::accepted_units(Dimension::kCarbonIntensity));
+    }
+  }
+  bool repeat = false;
+  if (const auto& r = field(intensity, "repeat", false); !r.is_boolean()) {
+    errors_.add(member_path(p, "repeat"), "expected true or false, found " + catalog::json_type_name(r));
+  } else {
+    repeat = r.get<bool>();
+  }
+  if (!csv) return;
+  const std::string file = resolve_path(member_path(p, "csv"), *csv);
+  simcore::StepSeries series;
+  try {
+    series = traces::read_series_csv(file, options);
+  } catch (const simcore::InputError& e) {
+    for (const auto& d : e.diagnostics()) errors_.add(member_path(p, "csv"), (d.where.empty() ? "" : d.where + ": ") + d.message);
+    return;
+  }
+  // Simulated time 0 is the scenario's start, by default the series' first time.
+  if (!start_abs_) {
+    start_abs_ = series.start();
+    doc_["start"] = traces::format_utc_time(series.start());
+  }
+  if (series.start() > *start_abs_) {
+    errors_.add(member_path(p, "csv"), "the series starts after the scenario's start (" + doc_["start"].get<std::string>() + ")");
+    return;
+  }
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (series.values()[i] < 0.0) {
+      errors_.add(member_path(p, "csv"), "a negative intensity (" + catalog::format_number(series.values()[i]) +
+                                             " g/kWh) at " + traces::format_utc_time(series.times()[i]));
+      return;
+    }
+  }
+  simcore::StepSeries sim = simcore::shift_series(series, SimTime::zero() - *start_abs_);
+  site.carbon_intensity_repeats = repeat;
+  if (!repeat && !horizon_) {
+    errors_.add(member_path(p, "repeat"), "a run without a horizon has no known length: set \"repeat\": true, or a "
+                                          "horizon the series covers");
+    return;
+  }
+  if (!repeat && sim.end() < *horizon_) {
+    errors_.add(member_path(p, "csv"), "the series ends " + simcore::format_time(sim.end()) +
+                                           " after the start, before the horizon (" + simcore::format_time(*horizon_) +
+                                           "); set \"repeat\": true to repeat it");
+    return;
+  }
+  site.carbon_intensity_g_per_kwh = std::move(sim);
+}
+
+std::optional<std::pair<double, double>> Parser::range(const json& object, const std::string& key,
+                                                       const std::string& path, double lo, double hi) {
+  if (!object.contains(key)) return std::nullopt;
+  const json& v = object.at(key);
+  const std::string p = member_path(path, key);
+  if (v.is_number()) {
+    const double x = v.get<double>();
+    if (!(x >= lo && x <= hi)) {
+      errors_.add(p, "is " + v.dump() + "; expected a number in [" + catalog::format_number(lo) + ", " + catalog::format_number(hi) + "]");
+      return std::nullopt;
+    }
+    return std::make_pair(x, x);
+  }
+  if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) {
+    const double a = v[0].get<double>(), b = v[1].get<double>();
+    if (!(a >= lo && a <= b && b <= hi)) {
+      errors_.add(p, "is " + v.dump() + "; expected [low, high] with " + catalog::format_number(lo) + " <= low <= high <= " +
+                         catalog::format_number(hi));
+      return std::nullopt;
+    }
+    return std::make_pair(a, b);
+  }
+  errors_.add(p, "expected a number or a range [low, high], found " + v.dump());
+  return std::nullopt;
+}
+
+void Parser::parse_workload(json& w, const std::string& path) {
+  if (!reader_.expect_object(w, path)) return;
+  reader_.check_keys(w, path, {"trace", "generator"});
+  if (w.contains("trace") == w.contains("generator")) {
+    errors_.add(path, "expected exactly one of \"trace\" and \"generator\"");
+    return;
+  }
+  if (w.contains("generator")) {
+    json& g = w["generator"];
+    const std::string gp = member_path(path, "generator");
+    sc_.workload.kind = WorkloadSpec::Kind::kGenerator;
+    if (g.is_array()) {
+      if (g.empty()) errors_.add(gp, "expected a generator or a non-empty array of generators");
+      for (std::size_t i = 0; i < g.size(); ++i) parse_generator(g[i], index_path(gp, i));
+    } else {
+      parse_generator(g, gp);
+    }
+    return;
+  }
+  json& t = w["trace"];
+  const std::string p = member_path(path, "trace");
+  if (!reader_.expect_object(t, p)) return;
+  reader_.check_keys(t, p, {"path", "format", "beta"});
+  sc_.workload.kind = WorkloadSpec::Kind::kTrace;
+  field(t, "format", "wattsim-csv");
+  if (t["format"] != "wattsim-csv") {
+    errors_.add(member_path(p, "format"), "is " + t["format"].dump() + "; expected \"wattsim-csv\"");
+  }
+  field(t, "beta", 1.0);
+  sc_.workload.trace_default_beta = reader_.number(t, "beta", p, true, 0.0, 1.0).value_or(1.0);
+  if (const auto file = reader_.string(t, "path", p, true)) {
+    sc_.workload.trace_path = resolve_path(member_path(p, "path"), *file);
+    try {
+      traces::JobCsvReader probe(sc_.workload.trace_path, {sc_.workload.trace_default_beta});  // checks the header
+    } catch (const simcore::InputError& e) {
+      for (const auto& d : e.diagnostics()) errors_.add(member_path(p, "path"), (d.where.empty() ? "" : d.where + ": ") + d.message);
+    }
+  }
+}
+
+void Parser::parse_generator(json& g, const std::string& p) {
+  if (!reader_.expect_object(g, p)) return;
+  reader_.check_keys(g, p, {"mean_interarrival", "diurnal", "sizes", "durations", "utilisation", "beta", "jobs", "until", "queue"});
+  auto& spec = sc_.workload.generators.emplace_back();
+  if (const auto gap = reader_.duration(g, "mean_interarrival", p, true)) {
+    if (*gap <= SimTime::zero()) {
+      errors_.add(member_path(p, "mean_interarrival"), "must be positive");
+    } else {
+      spec.arrivals.rate_per_s = 1.0 / gap->to_seconds();
+    }
+  }
+  if (g.contains("diurnal")) {
+    const std::string dp = member_path(p, "diurnal");
+    if (reader_.expect_object(g["diurnal"], dp)) {
+      reader_.check_keys(g["diurnal"], dp, {"amplitude", "peak"});
+      spec.arrivals.diurnal_amplitude = reader_.number(g["diurnal"], "amplitude", dp, true, 0.0, 1.0).value_or(0.0);
+      field(g["diurnal"], "peak", "14 h");
+      if (const auto pk = reader_.duration(g["diurnal"], "peak", dp, true)) spec.arrivals.diurnal_peak = *pk;
+    }
+  }
+  const std::string sp = member_path(p, "sizes");
+  if (!g.contains("sizes")) {
+    errors_.add(sp, "missing; this field is required");
+  } else if (!g["sizes"].is_array() || g["sizes"].empty()) {
+    errors_.add(sp, "expected a non-empty array of [accelerators, weight] pairs, found " + catalog::json_type_name(g["sizes"]));
+  } else {
+    for (std::size_t i = 0; i < g["sizes"].size(); ++i) {
+      const json& e = g["sizes"][i];
+      if (!e.is_array() || e.size() != 2 || !e[0].is_number_integer() || !e[1].is_number() || e[0].get<std::int64_t>() < 1 ||
+          e[0].get<std::int64_t>() > 1'000'000 || !(e[1].get<double>() > 0)) {
+        errors_.add(index_path(sp, i), "is " + e.dump() + "; expected [accelerators >= 1, weight > 0]");
+        continue;
+      }
+      spec.sizes.accelerators.push_back(static_cast<std::uint32_t>(e[0].get<std::int64_t>()));
+      spec.sizes.weights.push_back(e[1].get<double>());
+    }
+  }
+  const std::string dp = member_path(p, "durations");
+  if (!g.contains("durations")) {
+    errors_.add(dp, "missing; this field is required");
+  } else if (reader_.expect_object(g["durations"], dp)) {
+    json& d = g["durations"];
+    reader_.check_keys(d, dp, {"lognormal", "empirical"});
+    if (d.contains("lognormal") == d.contains("empirical")) {
+      errors_.add(dp, "expected exactly one of \"lognormal\" and \"empirical\"");
+    } else if (d.contains("lognormal")) {
+      json& l = d["lognormal"];
+      const std::string lp = member_path(dp, "lognormal");
+      if (reader_.expect_object(l, lp)) {
+        reader_.check_keys(l, lp, {"median", "sigma", "min", "max"});
+        spec.durations.kind = workloads::DurationSpec::Kind::kLognormal;
+        if (const auto m = reader_.duration(l, "median", lp, true)) spec.durations.median_s = m->to_seconds();
+        if (const auto s = reader_.number(l, "sigma", lp, true, 0.0, 10.0)) spec.durations.sigma = *s;
+        field(l, "min", "1 s");
+        field(l, "max", "7 d");
+        if (const auto m = reader_.duration(l, "min", lp, true)) spec.durations.min_s = m->to_seconds();
+        if (const auto m = reader_.duration(l, "max", lp, true)) spec.durations.max_s = m->to_seconds();
+        if (spec.durations.min_s > spec.durations.max_s) errors_.add(member_path(lp, "min"), "is above max");
+        if (!(spec.durations.median_s > 0)) errors_.add(member_path(lp, "median"), "must be positive");
+      }
+    } else {
+      json& e = d["empirical"];
+      const std::string ep = member_path(dp, "empirical");
+      spec.durations.kind = workloads::DurationSpec::Kind::kEmpirical;
+      if (!e.is_array() || e.empty()) {
+        errors_.add(ep, "expected a non-empty array of [duration, weight] pairs");
+      } else {
+        for (std::size_t i = 0; i < e.size(); ++i) {
+          const std::string ip = index_path(ep, i);
+          if (!e[i].is_array() || e[i].size() != 2 || !e[i][1].is_number() || !(e[i][1].get<double>() > 0)) {
+            errors_.add(ip, "is " + e[i].dump() + "; expected [duration, weight > 0]");
+            continue;
+          }
+          if (const auto v = reader_.quantity_value(e[i][0], ip + "[0]", Dimension::kTime)) {
+            spec.durations.values_s.push_back(*v);
+            spec.durations.weights.push_back(e[i][1].get<double>());
+          }
+        }
+      }
+    }
+  }
+  field(g, "utilisation", 1.0);
+  field(g, "beta", 1.0);
+  if (const auto u = range(g, "utilisation", p, 0.0, 1.0)) spec.utilisation = {u->first, u->second};
+  if (const auto b = range(g, "beta", p, 0.0, 1.0)) spec.beta = {b->first, b->second};
+  if (const auto n = reader_.integer(g, "jobs", p, false, 1, std::numeric_limits<std::int64_t>::max())) {
+    spec.max_jobs = static_cast<std::uint64_t>(*n);
+  }
+  if (const auto u = reader_.duration(g, "until", p, false)) spec.until = *u;
+  spec.queue = reader_.string(g, "queue", p, false).value_or("");
+  if (!spec.max_jobs && !spec.until && !horizon_) {
+    errors_.add(p, "an endless generator without a horizon never finishes; give \"jobs\", \"until\" or a top-level \"horizon\"");
+  }
+}
+
+void Parser::parse_policy(json& pol, const std::string& path) {
+  if (!reader_.expect_object(pol, path)) return;
+  reader_.check_keys(pol, path, {"name", "params"});
+  field(pol, "name", "fifo");
+  const auto n = reader_.string(pol, "name", path, true);
+  if (!n) return;
+  try {
+    sc_.policy = &policies::builtin_policies().get(*n);
+  } catch (const simcore::InputError& e) {
+    errors_.add(member_path(path, "name"), e.diagnostics().front().message);
+    return;
+  }
+  json& params = field(pol, "params", json::object());
+  const std::string pp = member_path(path, "params");
+  if (!reader_.expect_object(params, pp)) return;
+  policies::Params given;
+  for (const auto& [key, value] : params.items()) {
+    if (value.is_number()) {
+      given[key] = value.get<double>();
+    } else if (value.is_boolean()) {
+      given[key] = value.get<bool>();
+    } else if (value.is_string()) {
+      given[key] = value.get<std::string>();
+    } else {
+      errors_.add(member_path(pp, key), "expected a number, true/false or a string, found " + catalog::json_type_name(value));
+    }
+  }
+  try {
+    sc_.policy_params = policies::resolve_params(*sc_.policy, given, pp);
+    for (const auto& [key, value] : sc_.policy_params) {
+      std::visit([&](const auto& v) { params[key] = v; }, value);
+    }
+  } catch (const simcore::InputError& e) {
+    for (const auto& d : e.diagnostics()) errors_.add(d.where, d.message);
+  }
+}
+
+void Parser::parse_output(json& o, const std::string& path) {
+  if (!reader_.expect_object(o, path)) return;
+  reader_.check_keys(o, path, {"path", "interval", "compression"});
+  if (const auto p = reader_.string(o, "path", path, false)) {
+    sc_.output.path = resolve_path(member_path(path, "path"), *p);
+  }
+  field(o, "interval", "1 h");
+  if (const auto i = reader_.duration(o, "interval", path, true)) {
+    if (*i <= SimTime::zero()) {
+      errors_.add(member_path(path, "interval"), "must be positive");
+    } else {
+      sc_.output.interval = *i;
+    }
+  }
+  field(o, "compression", 1);
+  sc_.output.compression = static_cast<int>(reader_.integer(o, "compression", path, true, 0, 9).value_or(1));
+  sc_.world.output_interval = sc_.output.interval;
+}
+
+}  // namespace
+
+std::string apply_set(json& doc, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw simcore::InputError("--set " + assignment, "expected KEY=VALUE, e.g. facility.racks[0].count=128");
+  }
+  const std::string key = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  const auto steps = parse_json_path(key);
+  json value;
+  try {
+    value = json::parse(text);
+  } catch (const json::parse_error&) {
+    value = text;  // not JSON: a plain string
+  }
+  json* at = &doc;
+  std::string walked;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const bool last = i + 1 == steps.size();
+    if (const auto* k = std::get_if<std::string>(&steps[i])) {
+      if (at->is_null()) *at = json::object();
+      if (!at->is_object()) {
+        throw simcore::InputError("--set " + key, "\"" + walked + "\" is " + catalog::json_type_name(*at) + ", not an object");
+      }
+      walked = member_path(walked, *k);
+      at = &(*at)[*k];
+    } else {
+      const std::size_t index = std::get<std::size_t>(steps[i]);
+      if (!at->is_array()) {
+        throw simcore::InputError("--set " + key, "\"" + walked + "\" is " + catalog::json_type_name(*at) + ", not an array");
+      }
+      if (index >= at->size()) {
+        throw simcore::InputError("--set " + key, "\"" + walked + "\" has " + std::to_string(at->size()) +
+                                                      " elements; index " + std::to_string(index) + " is past its end");
+      }
+      walked = index_path(walked, index);
+      at = &(*at)[index];
+    }
+    if (last) *at = value;
+  }
+  return canonical_path(steps);
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw simcore::InputError(path, std::string("cannot read the scenario file: ") + std::strerror(errno));
+  std::stringstream text;
+  text << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    // nlohmann's byte offset -> line and column.
+    const std::string s = text.str();
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < s.size(); ++i) {
+      if (s[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    std::string what = e.what();
+    if (const auto cut = what.find("parse error"); cut != std::string::npos) what = what.substr(cut);
+    throw simcore::InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col), "not valid JSON: " + what);
+  }
+  std::set<std::string> cli_paths;
+  simcore::DiagnosticSink set_errors;
+  for (const auto& s : sets) {
+    set_errors.capture("--set " + s, [&] { cli_paths.insert(apply_set(doc, s)); });
+  }
+  set_errors.throw_if_any();
+  Parser parser(doc, path, std::move(cli_paths));
+  return parser.parse();
+}
+
+std::unique_ptr<workloads::JobSource> Scenario::make_job_source() const {
+  if (workload.kind == WorkloadSpec::Kind::kTrace) {
+    return std::make_unique<traces::JobCsvReader>(workload.trace_path, traces::JobCsvOptions{workload.trace_default_beta});
+  }
+  const simcore::RandomStreams rng(seed);
+  if (workload.generators.size() == 1) return std::make_unique<workloads::JobGenerator>(workload.generators[0], rng);
+  std::vector<std::unique_ptr<workloads::JobSource>> sources;
+  for (std::size_t i = 0; i < workload.generators.size(); ++i) {
+    sources.push_back(std::make_unique<workloads::JobGenerator>(workload.generators[i], rng,
+                                                                "generator[" + std::to_string(i) + "]/"));
+  }
+  return std::make_unique<workloads::MergedJobSource>(std::move(sources));
+}
+
+json Scenario::hardware_json() const {
+  json out = {{"nodes", json::object()}, {"accelerators", json::object()}};
+  for (const auto& site : world.sites) {
+    for (const auto& g : site.racks) {
+      const auto& n = *g.node;
+      out["nodes"][n.name] = {{"accelerator", n.accelerator}, {"accelerators", n.accelerator_count},
+                              {"base_idle_w", n.base_idle_w}, {"base_busy_w", n.base_busy_w},
+                              {"off_w", n.off_w}, {"boot_time_s", n.boot_time.to_seconds()},
+                              {"boot_energy_j", n.boot_energy_j}, {"psu", n.psu_curve},
+                              {"psu_rated_w", n.psu_rated_w}, {"source", n.source}};
+      if (g.accelerator != nullptr) {
+        const auto& a = *g.accelerator;
+        json states = json::array();
+        for (const auto& s : a.pstates) states.push_back({{"freq_hz", s.freq_hz}, {"idle_w", s.idle_w}, {"max_w", s.max_w}});
+        out["accelerators"][a.name] = {{"tdp_w", a.tdp_w}, {"idle_w", a.idle_w}, {"pstates", states}, {"source", a.source}};
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace wattsim::app

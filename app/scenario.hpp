@@ -1,0 +1,67 @@
+#pragma once
+// Scenario files (DESIGN.md §7): one JSON file describing the facility (or several sites),
+// hardware, workload, grid carbon intensity, policy, horizon, seed and output. This is the
+// composition root's input edge: it turns JSON into the plain structs the libraries take,
+// and validates everything before any simulation, reporting every problem at once with its
+// JSON path ("facility.racks[2].node") and, for typos, the nearest valid key.
+//
+// The format is documented in docs/scenarios.md and by the JSON Schema in
+// scenarios/schema/scenario.schema.json.
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datacenter/config.hpp"
+#include "models/catalog/catalog.hpp"
+#include "policies/registry.hpp"
+#include "workloads/generator.hpp"
+#include "workloads/job.hpp"
+
+namespace wattsim::app {
+
+struct WorkloadSpec {
+  enum class Kind { kTrace, kGenerator } kind = Kind::kGenerator;
+  std::string trace_path;
+  double trace_default_beta = 1.0;
+  std::vector<workloads::GeneratorSpec> generators;  // several: merged in submit order
+};
+
+struct OutputSpec {
+  std::string path;  // resolved (absolute or relative to the current directory)
+  simcore::SimTime interval = simcore::SimTime::hours(1);
+  int compression = 1;
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;
+  std::uint64_t seed = 1;
+  nlohmann::json resolved;  // the scenario with every default filled in
+  std::unique_ptr<catalog::Catalog> catalog;
+  datacenter::WorldConfig world;
+  const policies::PolicyInfo* policy = nullptr;
+  policies::Params policy_params;
+  WorkloadSpec workload;
+  OutputSpec output;
+  std::optional<std::string> start_utc;  // the calendar instant of simulated time 0, if any
+
+  // A fresh job source for this scenario's workload (a trace reader or a generator).
+  std::unique_ptr<workloads::JobSource> make_job_source() const;
+  // The node and accelerator specs the facility uses, as JSON (for the result set's /meta).
+  nlohmann::json hardware_json() const;
+};
+
+// Applies one "--set a.b[2].c=VALUE" override to a scenario document. VALUE is read as JSON
+// when it parses as JSON (numbers, true/false, null, "quoted", objects), else as a string.
+// Returns the JSON path it set ("a.b[2].c"). Throws simcore::InputError for a malformed path.
+std::string apply_set(nlohmann::json& doc, const std::string& assignment);
+
+// Reads the file, applies the overrides in order, validates, and builds the scenario.
+// Relative paths in the file are relative to the file's folder; paths given with --set are
+// relative to the current directory. Throws simcore::InputError listing every problem.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+
+}  // namespace wattsim::app

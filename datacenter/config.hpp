@@ -1,0 +1,66 @@
+#pragma once
+// What the simulated world is made of: plain structs that app/ fills from a scenario file
+// (nothing here knows about JSON). Hardware specs are owned by the caller (a catalog) and
+// must outlive the world.
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/power/accelerator.hpp"
+#include "models/power/efficiency_curve.hpp"
+#include "models/power/node.hpp"
+#include "simcore/step_series.hpp"
+#include "simcore/time.hpp"
+
+namespace wattsim::datacenter {
+
+inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+
+// `count` racks, each of `nodes_per_rack` nodes of one kind.
+struct RackGroup {
+  std::size_t count = 1;
+  std::size_t nodes_per_rack = 1;
+  const power::NodeSpec* node = nullptr;
+  const power::AcceleratorSpec* accelerator = nullptr;  // null for host-only nodes
+  double rack_capacity_w = kUnlimited;
+};
+
+// The distribution path above the racks: feed -> UPS (optional) -> PDUs (optional) -> racks.
+// Racks are spread over the PDUs in contiguous balanced blocks (rack r under PDU
+// floor(r * pdus / racks)).
+struct Distribution {
+  double feed_capacity_w = kUnlimited;
+  bool ups = false;
+  double ups_capacity_w = kUnlimited;
+  std::optional<power::EfficiencyCurve> ups_curve;
+  std::size_t pdus = 0;  // 0: racks hang from the UPS (or the feed)
+  double pdu_capacity_w = kUnlimited;
+  std::optional<power::EfficiencyCurve> pdu_curve;
+};
+
+struct SiteConfig {
+  std::string name = "site";
+  std::vector<RackGroup> racks;
+  Distribution distribution;
+  // Fixed facility overhead: cooling and other non-IT loads draw (pue - 1) x IT power, on top
+  // of what the power tree draws (IT power plus PSU-to-feed distribution losses). With a
+  // lossless tree the resulting PUE is exactly this value.
+  double pue = 1.0;
+  // Grid carbon intensity in g/kWh over simulated time; must cover the whole run, unless it
+  // repeats (back to back, from its first point: e.g. a year of hourly data).
+  simcore::StepSeries carbon_intensity_g_per_kwh;
+  bool carbon_intensity_repeats = false;
+  power::NodeState initial_node_state = power::NodeState::kIdle;
+};
+
+struct WorldConfig {
+  std::vector<SiteConfig> sites;
+  // Nothing: run until the workload is exhausted and nothing more can happen.
+  std::optional<simcore::SimTime> horizon;
+  simcore::SimTime output_interval = simcore::SimTime::hours(1);
+};
+
+}  // namespace wattsim::datacenter

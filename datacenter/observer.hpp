@@ -1,0 +1,48 @@
+#pragma once
+// How the world reports what happened (DESIGN.md §1: datacenter reports to results through an
+// observer interface). Values are in SI units (J, W, s, kg); converting to kWh, kW and the
+// like is the output edge's job.
+
+#include <cstdint>
+#include <limits>
+
+#include "simcore/time.hpp"
+#include "workloads/job.hpp"
+
+namespace wattsim::datacenter {
+
+struct JobRecord {
+  const workloads::Job* job = nullptr;
+  std::uint32_t site = 0;
+  // NaN-free: a job that never started has start == end == SimTime::max(); a job still
+  // running at the end has end == SimTime::max().
+  simcore::SimTime start = simcore::SimTime::max();
+  simcore::SimTime end = simcore::SimTime::max();
+  bool rejected = false;   // larger than any site: it could never start
+  double energy_j = 0.0;   // its accelerators + its share of host power (DC side), so far
+  double carbon_kg = 0.0;  // location-based, of that energy
+};
+
+// Averages over [start, end) of one site, or of all sites together (site == kAllSites).
+struct IntervalRecord {
+  static constexpr std::uint32_t kAllSites = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t site = kAllSites;
+  simcore::SimTime start, end;
+  double it_power_w = 0.0;
+  double facility_power_w = 0.0;
+  double busy_accelerators = 0.0;
+  double queued_jobs = 0.0;  // the whole queue (shared by all sites)
+  // One site: the time average of k(t). All sites: carbon / facility energy (energy-weighted).
+  double carbon_intensity_g_per_kwh = 0.0;
+  double carbon_rate_kg_per_s = 0.0;
+};
+
+class WorldObserver {
+ public:
+  virtual ~WorldObserver() = default;
+  // A job finished, or the run ended with it queued or running (then start/end say so).
+  virtual void on_job(const JobRecord& record) = 0;
+  virtual void on_interval(const IntervalRecord& record) = 0;
+};
+
+}  // namespace wattsim::datacenter

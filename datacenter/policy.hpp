@@ -1,0 +1,102 @@
+#pragma once
+// The policy interface (DESIGN.md §6): what a policy sees and what it may do. The world calls
+// a policy at decision points and on events; the policy reads the state through ClusterView
+// (read-only) and acts through Actions. datacenter/ never includes a concrete policy; policies/
+// implements this interface and registers by name.
+//
+// Decision points: once per instant at which the queue or the free capacity changed, after
+// every completion and arrival at that instant (phase 4 of DESIGN.md §2).
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "datacenter/state.hpp"
+
+namespace wattsim::datacenter {
+
+// Where a job runs: how many accelerators on which nodes (all in one site). The world picks
+// the free accelerators within each node (lowest index first).
+struct Placement {
+  struct Part {
+    NodeId node;
+    std::uint32_t accelerators;
+  };
+  std::vector<Part> parts;
+  void clear() { parts.clear(); }
+  bool empty() const { return parts.empty(); }
+};
+
+class ClusterView {
+ public:
+  static constexpr std::size_t kNone = MaxTree::kNone;
+  explicit ClusterView(const WorldState& state) : s_(state) {}
+
+  simcore::SimTime now() const { return s_.now; }
+
+  // Nodes (ids over all sites).
+  std::size_t node_count() const { return s_.nodes.size(); }
+  std::uint32_t site_of(NodeId n) const { return s_.nodes[n].site; }
+  std::uint32_t accelerators(NodeId n) const { return static_cast<std::uint32_t>(s_.nodes[n].owner.size()); }
+  std::uint32_t free_accelerators(NodeId n) const { return s_.free_accels.get(n); }
+  power::NodeState node_state(NodeId n) const { return s_.nodes[n].node.state(); }
+  std::uint32_t max_node_accelerators() const { return s_.max_node_accelerators; }
+  // Lowest-index node at or after `from` with at least `count` free accelerators; kNone if none.
+  std::size_t first_node_with_free(std::uint32_t count, std::size_t from = 0) const {
+    return s_.free_accels.first_at_least(count, from);
+  }
+  // Lowest-index node at or after `from` whose accelerators are all free; kNone if none.
+  std::size_t first_free_node(std::size_t from = 0) const { return s_.free_nodes.first_at_least(1, from); }
+
+  // Sites.
+  std::size_t site_count() const { return s_.sites.size(); }
+  std::uint32_t site_first_node(std::uint32_t site) const { return s_.sites[site].first_node; }
+  std::uint32_t site_node_count(std::uint32_t site) const { return s_.sites[site].node_count; }
+  std::uint32_t site_accelerators(std::uint32_t site) const { return s_.sites[site].accelerators; }
+  double facility_power_w(std::uint32_t site) const { return s_.sites[site].facility.power_w; }
+  double carbon_intensity_g_per_kwh(std::uint32_t site) const { return s_.sites[site].intensity_g_per_kwh; }
+
+  // The queue, in arrival order.
+  std::size_t queue_length() const { return s_.queue.size(); }
+  const QueuedJob& queued(std::size_t position) const { return s_.queue[position]; }
+
+  // Running jobs, by slot (some slots are empty: check active).
+  std::size_t running_count() const { return s_.running_count; }
+  std::size_t running_slots() const { return s_.running.size(); }
+  const RunningJob& running(SlotId slot) const { return s_.running[slot]; }
+
+ private:
+  const WorldState& s_;
+};
+
+class Actions {
+ public:
+  virtual ~Actions() = default;
+  // Starts the queued job with arrival sequence `seq` on `placement`. A placement that does not
+  // fit (wrong total, nodes without room, several sites) is a policy bug: std::logic_error.
+  virtual void start(std::uint64_t seq, const Placement& placement) = 0;
+  // Power cap of one accelerator (infinity removes it); p-states and job speeds follow at once.
+  virtual void set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) = 0;
+  virtual void power_on(NodeId node) = 0;
+  virtual void power_off(NodeId node) = 0;
+  // Calls the policy's on_timer at `when` (>= now).
+  virtual void wake_at(simcore::SimTime when) = 0;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  // At a decision point: start what should start.
+  virtual void schedule(const ClusterView& view, Actions& actions) = 0;
+  virtual void on_arrival(const ClusterView&, Actions&, const QueuedJob&) {}
+  virtual void on_completion(const ClusterView&, Actions&, const RunningJob&) {}
+  virtual void on_timer(const ClusterView&, Actions&) {}
+  // The grid carbon intensity of `site` changed.
+  virtual void on_signal(const ClusterView&, Actions&, std::uint32_t /*site*/) {}
+  virtual void on_capacity_violation(const ClusterView&, Actions&, std::uint32_t /*site*/,
+                                     const power::CapacityViolation&) {}
+};
+
+}  // namespace wattsim::datacenter

@@ -1,0 +1,100 @@
+#pragma once
+// The facility's state as policies read it and the world's handlers change it: nodes and
+// their accelerators, the queue, the running work. Dense arrays indexed by id
+// (CONVENTIONS.md): node ids run over all sites in order, running jobs live in recycled slots.
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "datacenter/free_index.hpp"
+#include "models/power/accelerator.hpp"
+#include "models/power/node.hpp"
+#include "models/power/power_tree.hpp"
+#include "simcore/event_queue.hpp"
+#include "simcore/meter.hpp"
+#include "simcore/step_series.hpp"
+#include "workloads/job.hpp"
+
+namespace wattsim::datacenter {
+
+using NodeId = std::uint32_t;
+using SlotId = std::uint32_t;
+inline constexpr SlotId kNoSlot = 0xFFFFFFFFu;
+
+struct NodeEntry {
+  power::Node node;
+  std::uint32_t site = 0;
+  std::uint32_t rack = 0;  // global rack index
+  power::ElementId element = power::kNoElement;  // in its site's power tree
+  std::vector<SlotId> owner;  // per accelerator: the running job's slot, or kNoSlot
+  double dc_w = 0.0;    // last DC power pushed to the tree
+  double wall_w = 0.0;  // its input (PSU) power
+  double idle_w = 0.0;  // the part of dc_w not charged to any job
+};
+
+// One accelerator of a running job.
+struct AccelRef {
+  NodeId node;
+  std::uint32_t index;
+};
+
+// Energy and carbon of one consumer over time, charged exactly: carbon accumulates
+// power x (K(now) - K(last)) where K is the running integral of carbon intensity.
+struct CarbonAccount {
+  double power_w = 0.0;
+  double k_last = 0.0;        // K at the last change, in (g/kWh) s
+  double carbon_g_per_kwh_j = 0.0;  // integral of k(t) P(t) dt, in (g/kWh) J
+  void set(double k_now, double power) {
+    carbon_g_per_kwh_j += power_w * (k_now - k_last);
+    k_last = k_now;
+    power_w = power;
+  }
+  double carbon_kg(double k_now) const { return (carbon_g_per_kwh_j + power_w * (k_now - k_last)) / 3.6e9; }
+};
+
+struct RunningJob {
+  workloads::Job job;
+  std::uint64_t queue_seq = 0;
+  simcore::SimTime start;
+  std::uint32_t site = 0;
+  std::vector<AccelRef> accels;
+  power::WorkProgress progress;
+  simcore::EventHandle completion;
+  simcore::Meter energy;  // the job's DC power: its accelerators + its share of host power
+  CarbonAccount carbon;
+  bool active = false;
+};
+
+struct QueuedJob {
+  workloads::Job job;
+  std::uint64_t seq = 0;  // arrival order; stable handle while queued
+};
+
+struct SiteState {
+  std::uint32_t first_node = 0, node_count = 0;
+  std::uint32_t accelerators = 0;  // total
+  power::PowerTree tree;
+  double pue = 1.0;
+  double it_w = 0.0;  // sum of node input (wall) power
+  simcore::Meter it, facility, dc, idle, jobs, busy_accelerators;
+  simcore::StepCursor intensity;
+  double intensity_g_per_kwh = 0.0;  // the current value, updated at each signal change
+  CarbonAccount carbon;  // facility
+  explicit SiteState(power::PowerTree t) : tree(std::move(t)) {}
+};
+
+struct WorldState {
+  simcore::SimTime now;
+  std::vector<NodeEntry> nodes;
+  std::vector<SiteState> sites;
+  MaxTree free_accels;  // per node: free accelerators (0 unless idle or busy)
+  MaxTree free_nodes;   // per node: 1 when every accelerator is free (and the node is up)
+  std::deque<QueuedJob> queue;
+  std::vector<RunningJob> running;  // by slot
+  std::vector<SlotId> free_slots;
+  std::size_t running_count = 0;
+  std::uint32_t max_node_accelerators = 0;
+};
+
+}  // namespace wattsim::datacenter

@@ -1,0 +1,572 @@
+#include "datacenter/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "simcore/error.hpp"
+
+namespace wattsim::datacenter {
+
+using simcore::Phase;
+using simcore::SimTime;
+
+namespace {
+std::string node_text(NodeId n) { return "node " + std::to_string(n); }
+}  // namespace
+
+World::World(const WorldConfig& config, workloads::JobSource& source, Policy& policy, WorldObserver* observer)
+    : config_(config), source_(source), policy_(policy), observer_(observer) {
+  if (config_.sites.empty()) throw simcore::InputError("sites", "no sites; expected at least one");
+  if (config_.output_interval <= SimTime::zero()) {
+    throw simcore::InputError("output.interval", "must be positive");
+  }
+  std::uint32_t racks = 0;
+  state_.sites.reserve(config_.sites.size());
+  for (std::uint32_t i = 0; i < config_.sites.size(); ++i) build_site(config_.sites[i], i, racks);
+  state_.free_accels = MaxTree(state_.nodes.size());
+  state_.free_nodes = MaxTree(state_.nodes.size());
+  for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
+    max_site_accelerators_ = std::max(max_site_accelerators_, state_.sites[s].accelerators);
+  }
+  snapshots_.resize(state_.sites.size());
+}
+
+World::~World() = default;
+
+void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& rack_counter) {
+  const std::string where = "sites[" + std::to_string(index) + "]";
+  std::size_t racks = 0;
+  for (const auto& g : c.racks) {
+    if (g.node == nullptr) throw simcore::InputError(where, "a rack group has no node type");
+    if (g.node->accelerator_count > 0 && g.accelerator == nullptr) {
+      throw simcore::InputError(where, "node type " + g.node->name + " needs its accelerator spec");
+    }
+    racks += g.count;
+  }
+  if (racks == 0) throw simcore::InputError(where, "no racks");
+  if (c.pue < 1.0) throw simcore::InputError(where + ".pue", "must be at least 1");
+  if (c.carbon_intensity_g_per_kwh.empty()) throw simcore::InputError(where, "no carbon intensity series");
+
+  // The power tree: feed -> [ups] -> [pdus] -> racks -> nodes.
+  const auto& d = c.distribution;
+  power::PowerTreeSpec spec;
+  spec.elements.push_back({"feed", power::ElementKind::kFeed, "", d.feed_capacity_w, std::nullopt});
+  std::string above_racks = "feed";
+  if (d.ups) {
+    spec.elements.push_back({"ups", power::ElementKind::kUps, "feed", d.ups_capacity_w, d.ups_curve});
+    above_racks = "ups";
+  }
+  if (d.pdus > racks) throw simcore::InputError(where, "more PDUs than racks");
+  for (std::size_t p = 0; p < d.pdus; ++p) {
+    spec.elements.push_back({"pdu-" + std::to_string(p), power::ElementKind::kPdu, above_racks, d.pdu_capacity_w, d.pdu_curve});
+  }
+  std::size_t rack = 0;
+  std::vector<std::pair<const RackGroup*, std::string>> node_elements;
+  for (const auto& g : c.racks) {
+    for (std::size_t r = 0; r < g.count; ++r, ++rack) {
+      const std::string rack_name = "rack-" + std::to_string(rack);
+      const std::string parent = d.pdus > 0 ? "pdu-" + std::to_string(rack * d.pdus / racks) : above_racks;
+      spec.elements.push_back({rack_name, power::ElementKind::kRack, parent, g.rack_capacity_w, std::nullopt});
+      for (std::size_t n = 0; n < g.nodes_per_rack; ++n) {
+        std::string name = rack_name + "/node-" + std::to_string(n);
+        const bool lossy = !g.node->psu.lossless();
+        spec.elements.push_back({name, power::ElementKind::kNode, rack_name,
+                                 lossy || std::isfinite(g.node->psu_rated_w) ? g.node->psu_rated_w : kUnlimited,
+                                 lossy ? std::optional<power::EfficiencyCurve>(g.node->psu) : std::nullopt});
+        node_elements.emplace_back(&g, std::move(name));
+      }
+    }
+  }
+
+  SiteState& site = state_.sites.emplace_back(power::PowerTree(spec));
+  site.first_node = static_cast<std::uint32_t>(state_.nodes.size());
+  site.pue = c.pue;
+  site.intensity = simcore::StepCursor(c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
+  site.intensity_g_per_kwh = site.intensity.value_at(SimTime::zero());
+  site.tree.set_listener(this);
+  rack = 0;
+  std::size_t in_rack = 0;
+  for (const auto& [group, name] : node_elements) {
+    NodeEntry e{power::Node(*group->node, group->accelerator, power::NodeState::kIdle), index,
+                rack_counter + static_cast<std::uint32_t>(rack), site.tree.find(name),
+                std::vector<SlotId>(group->node->accelerator_count, kNoSlot)};
+    if (c.initial_node_state == power::NodeState::kOff) e.node.power_off();
+    site.accelerators += static_cast<std::uint32_t>(group->node->accelerator_count);
+    state_.max_node_accelerators =
+        std::max(state_.max_node_accelerators, static_cast<std::uint32_t>(group->node->accelerator_count));
+    state_.nodes.push_back(std::move(e));
+    if (++in_rack == group->nodes_per_rack) {
+      in_rack = 0;
+      ++rack;
+    }
+  }
+  rack_counter += static_cast<std::uint32_t>(racks);
+  site.node_count = static_cast<std::uint32_t>(state_.nodes.size()) - site.first_node;
+}
+
+RunSummary World::run(simcore::ProgressSink* progress) {
+  if (ran_) throw std::logic_error("World::run called twice");
+  ran_ = true;
+  sim_.set_progress(progress);
+  state_.now = SimTime::zero();
+  for (NodeId n = 0; n < state_.nodes.size(); ++n) update_node(n);
+  for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
+    schedule_signal(s);
+    // The time series' first interval starts from the running integrals at 0, which are not 0
+    // when the intensity series starts before the run.
+    snapshots_[s].k = state_.sites[s].intensity.integral_to(SimTime::zero());
+  }
+  if (state_.sites.size() == 1) total_snapshot_.k = snapshots_[0].k;
+  sim_.set_measurement(config_.output_interval, config_.output_interval);
+  pull_next_job();
+  SimTime end;
+  if (config_.horizon) {
+    sim_.run_until(*config_.horizon, *this);
+    end = *config_.horizon;
+  } else {
+    if (!nothing_left()) sim_.run(*this);
+    end = sim_.now();
+  }
+  state_.now = end;
+  emit_intervals(end);
+  return summarise(end);
+}
+
+void World::pull_next_job() {
+  next_job_ = source_.next();
+  if (!next_job_) return;
+  if (next_job_->submit < state_.now) {
+    throw simcore::InputError("job " + std::to_string(next_job_->id),
+                              "submitted at " + simcore::format_time(next_job_->submit) +
+                                  ", before the previous job; expected jobs in submit order");
+  }
+  if (config_.horizon && next_job_->submit > *config_.horizon) {
+    next_job_.reset();  // beyond the horizon: never arrives
+    return;
+  }
+  sim_.schedule_at(next_job_->submit, Phase::kArrival, kArrival);
+}
+
+void World::settle() {
+  // Decisions come after every completion and arrival of the instant (DESIGN.md §2): run the
+  // policy inline when nothing at (now, phase <= decision) is still queued, which saves an
+  // event per decision, else queue a decision event.
+  while (decision_due_ && !decision_pending_) {
+    if (sim_.pending_at(state_.now, Phase::kDecision)) {
+      decision_pending_ = true;
+      sim_.schedule_at(state_.now, Phase::kDecision, kDecision);
+      return;
+    }
+    decision_due_ = false;
+    policy_.schedule(view(), *this);
+  }
+}
+
+void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
+  state_.now = sim.now();
+  switch (e.kind) {
+    case kArrival: handle_arrival(); break;
+    case kCompletion: finish_job(e.target); break;
+    case kDecision:
+      decision_pending_ = false;
+      decision_due_ = false;
+      policy_.schedule(view(), *this);
+      break;
+    case kSignal: {
+      SiteState& site = state_.sites[e.target];
+      site.intensity_g_per_kwh = site.intensity.value_at(state_.now);
+      policy_.on_signal(view(), *this, e.target);
+      schedule_signal(e.target);
+      break;
+    }
+    case kBootComplete:
+      --booting_;
+      state_.nodes[e.target].node.boot_complete();
+      update_node(e.target);
+      request_decision();
+      break;
+    case kTimer:
+      --timers_;
+      policy_.on_timer(view(), *this);
+      break;
+    default: throw std::logic_error("unknown event kind " + std::to_string(e.kind));
+  }
+  settle();
+  if (!config_.horizon && !decision_due_ && nothing_left()) sim.request_stop();
+}
+
+bool World::nothing_left() const {
+  return !next_job_ && state_.running_count == 0 && booting_ == 0 && timers_ == 0;
+}
+
+void World::schedule_signal(std::uint32_t site) {
+  const auto& c = config_.sites[site];
+  const SimTime next = state_.sites[site].intensity.next_change_after(state_.now);
+  if (next == SimTime::max() || (!c.carbon_intensity_repeats && next >= c.carbon_intensity_g_per_kwh.end())) return;
+  if (config_.horizon && next > *config_.horizon) return;
+  sim_.schedule_at(next, Phase::kSignal, kSignal, site);
+}
+
+void World::handle_arrival() {
+  workloads::Job job = std::move(*next_job_);
+  next_job_.reset();
+  ++submitted_;
+  if (job.accelerators > max_site_accelerators_) {
+    ++rejected_;
+    if (observer_ != nullptr) {
+      JobRecord rec;
+      rec.job = &job;
+      rec.rejected = true;
+      observer_->on_job(rec);
+    }
+  } else {
+    queued_.set_power(state_.now, static_cast<double>(state_.queue.size() + 1));
+    state_.queue.push_back(QueuedJob{std::move(job), next_seq_++});
+    policy_.on_arrival(view(), *this, state_.queue.back());
+    request_decision();
+  }
+  pull_next_job();
+}
+
+void World::start(std::uint64_t seq, const Placement& placement) {
+  auto& q = state_.queue;
+  const auto it = std::lower_bound(q.begin(), q.end(), seq, [](const QueuedJob& a, std::uint64_t s) { return a.seq < s; });
+  if (it == q.end() || it->seq != seq) throw std::logic_error("policy started job #" + std::to_string(seq) + ", which is not queued");
+  const workloads::Job& job = it->job;
+  // Validate the whole placement before changing anything.
+  if (placement.empty()) throw std::logic_error("policy gave job " + std::to_string(job.id) + " an empty placement");
+  std::uint64_t total = 0;
+  const std::uint32_t site = state_.nodes.at(placement.parts.front().node).site;
+  for (std::size_t i = 0; i < placement.parts.size(); ++i) {
+    const auto& p = placement.parts[i];
+    if (p.node >= state_.nodes.size()) throw std::logic_error("policy placed a job on " + node_text(p.node) + ", which does not exist");
+    if (state_.nodes[p.node].site != site) throw std::logic_error("policy placed job " + std::to_string(job.id) + " across sites");
+    for (std::size_t k = 0; k < i; ++k) {
+      if (placement.parts[k].node == p.node) throw std::logic_error("policy named " + node_text(p.node) + " twice in a placement");
+    }
+    if (p.accelerators == 0 || p.accelerators > state_.free_accels.get(p.node)) {
+      throw std::logic_error("policy placed " + std::to_string(p.accelerators) + " accelerators of job " +
+                             std::to_string(job.id) + " on " + node_text(p.node) + ", which has " +
+                             std::to_string(state_.free_accels.get(p.node)) + " free");
+    }
+    total += p.accelerators;
+  }
+  if (total != job.accelerators) {
+    throw std::logic_error("policy placed " + std::to_string(total) + " accelerators for job " + std::to_string(job.id) +
+                           ", which needs " + std::to_string(job.accelerators));
+  }
+
+  SlotId slot;
+  if (!state_.free_slots.empty()) {
+    slot = state_.free_slots.back();
+    state_.free_slots.pop_back();
+  } else {
+    slot = static_cast<SlotId>(state_.running.size());
+    state_.running.emplace_back();
+  }
+  RunningJob& r = state_.running[slot];
+  r.job = std::move(it->job);
+  r.queue_seq = seq;
+  r.start = state_.now;
+  r.site = site;
+  r.accels.clear();
+  r.active = true;
+  q.erase(it);
+  queued_.set_power(state_.now, static_cast<double>(q.size()));
+
+  double min_speed = 1.0;
+  for (const auto& p : placement.parts) {
+    NodeEntry& e = state_.nodes[p.node];
+    std::uint32_t placed = 0;
+    for (std::uint32_t i = 0; i < e.owner.size() && placed < p.accelerators; ++i) {
+      if (e.owner[i] != kNoSlot) continue;
+      e.node.allocate(i, r.job.utilisation);
+      e.owner[i] = slot;
+      r.accels.push_back({p.node, i});
+      min_speed = std::min(min_speed, e.node.relative_speed(i, r.job.beta));
+      ++placed;
+    }
+    update_node(p.node);
+  }
+  SiteState& s = state_.sites[site];
+  const double p_w = job_power_w(r);
+  r.energy = simcore::Meter{};
+  r.energy.last_change = state_.now;
+  r.energy.set_power(state_.now, p_w);
+  r.carbon = CarbonAccount{};
+  r.carbon.set(k_now(site), p_w);
+  s.jobs.add_power(state_.now, p_w);
+  s.busy_accelerators.add_power(state_.now, static_cast<double>(r.accels.size()));
+  r.progress = power::WorkProgress(r.job.work, state_.now, static_cast<double>(r.job.accelerators) * min_speed);
+  r.completion = sim_.schedule_at(r.progress.completion_time(), Phase::kCompletion, kCompletion, slot);
+  ++state_.running_count;
+  ++started_;
+  waits_s_.add((state_.now - r.job.submit).to_seconds());
+}
+
+void World::finish_job(SlotId slot) {
+  RunningJob& r = state_.running[slot];
+  SiteState& s = state_.sites[r.site];
+  const double p_w = r.energy.power_w;
+  r.energy.advance(state_.now);
+  r.carbon.set(k_now(r.site), p_w);
+  NodeId last = 0xFFFFFFFFu;
+  for (const auto& a : r.accels) {
+    NodeEntry& e = state_.nodes[a.node];
+    e.node.release(a.index);
+    e.owner[a.index] = kNoSlot;
+    if (a.node != last && last != 0xFFFFFFFFu) update_node(last);
+    last = a.node;
+  }
+  if (last != 0xFFFFFFFFu) update_node(last);
+  s.jobs.add_power(state_.now, -p_w);
+  s.busy_accelerators.add_power(state_.now, -static_cast<double>(r.accels.size()));
+  --state_.running_count;
+  ++completed_;
+  makespan_ = state_.now;
+  emit_job(r, true);
+  policy_.on_completion(view(), *this, r);
+  r.active = false;
+  state_.free_slots.push_back(slot);
+  request_decision();
+}
+
+void World::emit_job(const RunningJob& r, bool finished) {
+  if (observer_ == nullptr) return;
+  JobRecord rec;
+  rec.job = &r.job;
+  rec.site = r.site;
+  rec.start = r.start;
+  rec.end = finished ? state_.now : SimTime::max();
+  rec.energy_j = r.energy.energy_at(state_.now);
+  rec.carbon_kg = r.carbon.carbon_kg(k_now(r.site));
+  observer_->on_job(rec);
+}
+
+double World::job_power_w(const RunningJob& r) const {
+  double w = 0.0;
+  for (const auto& a : r.accels) {
+    const NodeEntry& e = state_.nodes[a.node];
+    const power::NodeSpec& spec = e.node.spec();
+    w += e.node.accelerator_power_w(a.index) + spec.base_busy_w / static_cast<double>(spec.accelerator_count);
+  }
+  return w;
+}
+
+double World::node_idle_w(const NodeEntry& e) const {
+  const power::NodeState st = e.node.state();
+  if (st == power::NodeState::kOff || st == power::NodeState::kBooting || e.owner.empty()) return e.dc_w;
+  const power::NodeSpec& spec = e.node.spec();
+  double w = 0.0;
+  for (std::uint32_t i = 0; i < e.owner.size(); ++i) {
+    if (e.owner[i] == kNoSlot) w += e.node.accelerator_power_w(i);
+  }
+  const double free_fraction = 1.0 - static_cast<double>(e.node.allocated()) / static_cast<double>(spec.accelerator_count);
+  return w + free_fraction * spec.base_idle_w;
+}
+
+void World::update_node(NodeId n) {
+  NodeEntry& e = state_.nodes[n];
+  SiteState& s = state_.sites[e.site];
+  const SimTime now = state_.now;
+  const double dc = e.node.dc_power_w();
+  s.tree.set_load(e.element, now, dc);
+  const double wall = s.tree.input_w(e.element);
+  s.dc.add_power(now, dc - e.dc_w);
+  s.it_w += wall - e.wall_w;
+  s.it.set_power(now, s.it_w);
+  e.dc_w = dc;
+  e.wall_w = wall;
+  const double idle = node_idle_w(e);
+  s.idle.add_power(now, idle - e.idle_w);
+  e.idle_w = idle;
+  update_facility(e.site);
+  const power::NodeState st = e.node.state();
+  const bool up = st == power::NodeState::kIdle || st == power::NodeState::kBusy;
+  const auto free = up ? static_cast<std::uint32_t>(e.node.free_accelerators()) : 0u;
+  state_.free_accels.set(n, free);
+  state_.free_nodes.set(n, up && !e.owner.empty() && free == e.owner.size() ? 1u : 0u);
+}
+
+void World::update_facility(std::uint32_t site) {
+  SiteState& s = state_.sites[site];
+  const double p = s.tree.facility_input_w() + (s.pue - 1.0) * s.it_w;
+  total_facility_w_ += p - s.facility.power_w;
+  s.facility.set_power(state_.now, p);
+  s.carbon.set(k_now(site), p);
+  total_facility_.set_power(state_.now, total_facility_w_);
+}
+
+void World::refresh_job(SlotId slot) {
+  RunningJob& r = state_.running[slot];
+  SiteState& s = state_.sites[r.site];
+  const double p_w = job_power_w(r);
+  s.jobs.add_power(state_.now, p_w - r.energy.power_w);
+  r.energy.set_power(state_.now, p_w);
+  r.carbon.set(k_now(r.site), p_w);
+  double min_speed = 1.0;
+  for (const auto& a : r.accels) min_speed = std::min(min_speed, state_.nodes[a.node].node.relative_speed(a.index, r.job.beta));
+  const double rate = static_cast<double>(r.job.accelerators) * min_speed;
+  if (rate != r.progress.rate()) {
+    r.progress.set_rate(state_.now, rate);
+    sim_.cancel(r.completion);
+    r.completion = sim_.schedule_at(std::max(state_.now, r.progress.completion_time()), Phase::kCompletion, kCompletion, slot);
+  }
+}
+
+void World::set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) {
+  NodeEntry& e = state_.nodes.at(node);
+  if (accelerator >= e.owner.size()) throw std::logic_error("policy capped accelerator " + std::to_string(accelerator) + " of " + node_text(node) + ", which does not exist");
+  e.node.set_power_cap(accelerator, cap_w);
+  update_node(node);
+  if (e.owner[accelerator] != kNoSlot) refresh_job(e.owner[accelerator]);
+}
+
+void World::power_on(NodeId node) {
+  NodeEntry& e = state_.nodes.at(node);
+  const SimTime ready = e.node.power_on(state_.now);
+  update_node(node);
+  ++booting_;
+  sim_.schedule_at(ready, Phase::kCompletion, kBootComplete, node);
+}
+
+void World::power_off(NodeId node) {
+  state_.nodes.at(node).node.power_off();
+  update_node(node);
+}
+
+void World::wake_at(SimTime when) {
+  if (when < state_.now) throw std::logic_error("policy asked to wake at " + simcore::format_time(when) + ", in the past");
+  ++timers_;
+  sim_.schedule_at(when, Phase::kDecision, kTimer);
+}
+
+void World::on_capacity_exceeded(const power::PowerTree& tree, const power::CapacityViolation& v) {
+  for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
+    if (&state_.sites[s].tree == &tree) policy_.on_capacity_violation(view(), *this, s, v);
+  }
+}
+
+void World::on_measure(simcore::Simulation&, SimTime t) {
+  state_.now = t;
+  emit_intervals(t);
+}
+
+void World::emit_intervals(SimTime end) {
+  if (end <= last_tick_) return;
+  const double span_s = (end - last_tick_).to_seconds();
+  const double queued_s = queued_.energy_at(end);
+  const auto record = [&](std::uint32_t site, const Snapshot& before, const Snapshot& after) {
+    IntervalRecord rec;
+    rec.site = site;
+    rec.start = last_tick_;
+    rec.end = end;
+    rec.it_power_w = (after.it_j - before.it_j) / span_s;
+    rec.facility_power_w = (after.facility_j - before.facility_j) / span_s;
+    rec.busy_accelerators = (after.busy_s - before.busy_s) / span_s;
+    rec.queued_jobs = (after.queued_s - before.queued_s) / span_s;
+    rec.carbon_rate_kg_per_s = (after.carbon_kg - before.carbon_kg) / span_s;
+    rec.carbon_intensity_g_per_kwh = (after.k - before.k) / span_s;
+    if (site == IntervalRecord::kAllSites && state_.sites.size() > 1) {
+      const double energy_j = after.facility_j - before.facility_j;
+      rec.carbon_intensity_g_per_kwh = energy_j > 0 ? (after.carbon_kg - before.carbon_kg) * 3.6e9 / energy_j : 0.0;
+    }
+    if (observer_ != nullptr) observer_->on_interval(rec);
+  };
+  Snapshot total;
+  total.queued_s = queued_s;
+  for (std::uint32_t i = 0; i < state_.sites.size(); ++i) {
+    SiteState& s = state_.sites[i];
+    Snapshot now_snap;
+    now_snap.it_j = s.it.energy_at(end);
+    now_snap.facility_j = s.facility.energy_at(end);
+    now_snap.busy_s = s.busy_accelerators.energy_at(end);
+    now_snap.queued_s = queued_s;
+    now_snap.k = s.intensity.integral_to(end);
+    now_snap.carbon_kg = s.carbon.carbon_kg(now_snap.k);
+    record(i, snapshots_[i], now_snap);
+    snapshots_[i] = now_snap;
+    total.it_j += now_snap.it_j;
+    total.facility_j += now_snap.facility_j;
+    total.busy_s += now_snap.busy_s;
+    total.carbon_kg += now_snap.carbon_kg;
+    total.k = now_snap.k;  // used only with one site: the time average of its intensity
+  }
+  record(IntervalRecord::kAllSites, total_snapshot_, total);
+  total_snapshot_ = total;
+  last_tick_ = end;
+}
+
+SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
+  it_energy_j += o.it_energy_j;
+  facility_energy_j += o.facility_energy_j;
+  dc_energy_j += o.dc_energy_j;
+  jobs_energy_j += o.jobs_energy_j;
+  idle_energy_j += o.idle_energy_j;
+  psu_loss_j += o.psu_loss_j;
+  distribution_loss_j += o.distribution_loss_j;
+  overhead_j += o.overhead_j;
+  carbon_location_kg += o.carbon_location_kg;
+  accelerator_seconds_busy += o.accelerator_seconds_busy;
+  accelerators += o.accelerators;
+  capacity_violations += o.capacity_violations;
+  capacity_violation_s += o.capacity_violation_s;
+  return *this;
+}
+
+RunSummary World::summarise(SimTime end) {
+  RunSummary sum;
+  sum.end = end;
+  sum.makespan = makespan_;
+  // Jobs still running or queued at the end get their rows now.
+  for (const auto& r : state_.running) {
+    if (r.active) emit_job(r, false);
+  }
+  if (observer_ != nullptr) {
+    for (const auto& q : state_.queue) {
+      JobRecord rec;
+      rec.job = &q.job;
+      observer_->on_job(rec);
+    }
+  }
+  sum.jobs_submitted = submitted_;
+  sum.jobs_started = started_;
+  sum.jobs_completed = completed_;
+  sum.jobs_running = state_.running_count;
+  sum.jobs_queued = state_.queue.size();
+  sum.jobs_rejected = rejected_;
+  sum.mean_wait_s = waits_s_.mean();
+  sum.p95_wait_s = waits_s_.quantile(0.95);
+  sum.max_wait_s = waits_s_.max();
+  sum.events = sim_.events_processed();
+  for (std::uint32_t i = 0; i < state_.sites.size(); ++i) {
+    SiteState& s = state_.sites[i];
+    SiteSummary out;
+    out.name = config_.sites[i].name;
+    out.it_energy_j = s.it.energy_at(end);
+    out.facility_energy_j = s.facility.energy_at(end);
+    out.dc_energy_j = s.dc.energy_at(end);
+    out.jobs_energy_j = s.jobs.energy_at(end);
+    out.idle_energy_j = s.idle.energy_at(end);
+    out.psu_loss_j = out.it_energy_j - out.dc_energy_j;
+    const double feed_j = s.tree.input_energy_j(s.tree.root(), end);
+    out.distribution_loss_j = feed_j - out.it_energy_j;
+    out.overhead_j = out.facility_energy_j - feed_j;
+    out.peak_facility_power_w = s.facility.peak_at(end);
+    out.carbon_location_kg = snapshots_[i].carbon_kg;
+    out.accelerator_seconds_busy = s.busy_accelerators.energy_at(end);
+    out.accelerators = s.accelerators;
+    for (const auto& v : s.tree.violations()) {
+      ++out.capacity_violations;
+      out.capacity_violation_s += v.duration(end).to_seconds();
+    }
+    sum.total += out;
+    sum.sites.push_back(std::move(out));
+  }
+  sum.total.name = "all";
+  sum.total.peak_facility_power_w = total_facility_.peak_at(end);
+  return sum;
+}
+
+}  // namespace wattsim::datacenter

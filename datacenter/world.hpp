@@ -1,0 +1,144 @@
+#pragma once
+// The simulated world: the facility's state and the event handlers that move jobs, watts and
+// carbon through the models (DESIGN.md §1-3, §6).
+//
+// Event flow: arrival -> (queue) -> decision point -> policy -> start -> node power change
+// -> power tree -> facility power and carbon -> completion -> (release) -> decision point ...
+// Every power change is pushed incrementally (O(depth) in the power tree, O(1) for the site
+// meters); energy and carbon are integrated exactly between events.
+//
+// Energy per site, over the run, splits exactly into
+//   facility = sum of job energies + idle + PSU losses + distribution losses + overhead
+// where a job is charged its accelerators' power plus k/N of its nodes' busy host power for
+// the k of N accelerators it holds (so that host power splits exactly between jobs and idle:
+// base(a) = (1 - a) base_idle + a base_busy for a fraction a allocated), idle is what no job
+// is charged (unallocated accelerators' idle power, the unallocated share of idle host power,
+// nodes off or booting), PSU losses are IT (wall) minus DC power, distribution losses are the
+// power tree's losses above the nodes, and overhead is (pue - 1) x IT (datacenter/config.hpp).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datacenter/config.hpp"
+#include "datacenter/observer.hpp"
+#include "datacenter/policy.hpp"
+#include "datacenter/state.hpp"
+#include "simcore/quantile_histogram.hpp"
+#include "simcore/simulation.hpp"
+#include "workloads/job.hpp"
+
+namespace wattsim::datacenter {
+
+struct SiteSummary {
+  std::string name;
+  double it_energy_j = 0, facility_energy_j = 0, dc_energy_j = 0;
+  double jobs_energy_j = 0, idle_energy_j = 0;
+  double psu_loss_j = 0, distribution_loss_j = 0, overhead_j = 0;
+  double peak_facility_power_w = 0;
+  double carbon_location_kg = 0;
+  double accelerator_seconds_busy = 0;
+  std::uint32_t accelerators = 0;
+  std::size_t capacity_violations = 0;
+  double capacity_violation_s = 0;
+  double pue() const { return it_energy_j > 0 ? facility_energy_j / it_energy_j : 0.0; }
+  // Adds another site's energies, counts and carbon (not its peak: peaks do not add).
+  SiteSummary& operator+=(const SiteSummary& o);
+};
+
+struct RunSummary {
+  simcore::SimTime end;       // the run covers [0, end]
+  simcore::SimTime makespan;  // the last completion (0 when none)
+  std::uint64_t jobs_submitted = 0, jobs_started = 0, jobs_completed = 0;
+  std::uint64_t jobs_running = 0, jobs_queued = 0, jobs_rejected = 0;
+  double mean_wait_s = 0, p95_wait_s = 0, max_wait_s = 0;  // over started jobs
+  std::vector<SiteSummary> sites;
+  SiteSummary total;  // sums; the peak is of the summed facility power
+  std::uint64_t events = 0;
+  double mean_accelerator_utilisation() const {
+    const double span = end.to_seconds() * total.accelerators;
+    return span > 0 ? total.accelerator_seconds_busy / span : 0.0;
+  }
+};
+
+class World final : public Actions, private power::PowerTreeListener {
+ public:
+  // The config's hardware specs, the source, the policy and the observer must outlive the
+  // world. Throws simcore::InputError for an inconsistent configuration.
+  World(const WorldConfig& config, workloads::JobSource& source, Policy& policy, WorldObserver* observer);
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+  ~World() override;
+
+  // Runs to the horizon (or until nothing more can happen) and returns the summary; call once.
+  RunSummary run(simcore::ProgressSink* progress = nullptr);
+
+  const WorldState& state() const { return state_; }
+  ClusterView view() const { return ClusterView(state_); }
+
+  // The simulation loop's handler interface.
+  void on_event(simcore::Simulation& sim, const simcore::Event& e);
+  void on_measure(simcore::Simulation& sim, simcore::SimTime t);
+
+  // Actions.
+  void start(std::uint64_t seq, const Placement& placement) override;
+  void set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) override;
+  void power_on(NodeId node) override;
+  void power_off(NodeId node) override;
+  void wake_at(simcore::SimTime when) override;
+
+ private:
+  enum EventKind : std::uint32_t { kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer };
+  struct Snapshot {  // running integrals at the last measurement tick
+    double it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0, carbon_kg = 0;
+  };
+
+  void build_site(const SiteConfig& config, std::uint32_t index, std::uint32_t& rack_counter);
+  void pull_next_job();
+  void request_decision() { decision_due_ = true; }
+  // Runs a due decision now if nothing at this instant must come first, else queues it as an
+  // event in the decision phase.
+  void settle();
+  void handle_arrival();
+  void finish_job(SlotId slot);
+  void update_node(NodeId n);
+  void update_facility(std::uint32_t site);
+  double job_power_w(const RunningJob& r) const;
+  double node_idle_w(const NodeEntry& e) const;
+  void refresh_job(SlotId slot);  // after a cap change: power, speed and completion time
+  void schedule_signal(std::uint32_t site);
+  double k_now(std::uint32_t site) { return state_.sites[site].intensity.integral_to(state_.now); }
+  void emit_intervals(simcore::SimTime end);
+  void emit_job(const RunningJob& r, bool finished);
+  bool nothing_left() const;
+  RunSummary summarise(simcore::SimTime end);
+
+  void on_capacity_exceeded(const power::PowerTree& tree, const power::CapacityViolation& v) override;
+  void on_capacity_restored(const power::PowerTree&, const power::CapacityViolation&) override {}
+
+  WorldConfig config_;
+  workloads::JobSource& source_;
+  Policy& policy_;
+  WorldObserver* observer_;
+  simcore::Simulation sim_;
+  WorldState state_;
+  std::optional<workloads::Job> next_job_;  // pulled from the source, its arrival scheduled
+  std::uint64_t next_seq_ = 0;
+  bool decision_due_ = false;      // something changed: the policy must decide at this instant
+  bool decision_pending_ = false;  // ... and a decision event is queued for it
+  std::size_t booting_ = 0, timers_ = 0;
+  std::uint32_t max_site_accelerators_ = 0;
+  simcore::Meter queued_, total_facility_;
+  double total_facility_w_ = 0.0;
+  simcore::QuantileHistogram waits_s_;
+  std::uint64_t submitted_ = 0, started_ = 0, completed_ = 0, rejected_ = 0;
+  simcore::SimTime makespan_;
+  simcore::SimTime last_tick_;
+  std::vector<Snapshot> snapshots_;  // per site
+  Snapshot total_snapshot_;
+  bool ran_ = false;
+};
+
+}  // namespace wattsim::datacenter

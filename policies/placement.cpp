@@ -1,0 +1,38 @@
+#include "policies/placement.hpp"
+
+#include <algorithm>
+
+namespace wattsim::policies {
+
+using datacenter::ClusterView;
+using datacenter::NodeId;
+using datacenter::Placement;
+
+bool first_fit(const ClusterView& view, std::uint32_t accelerators, Placement& out) {
+  out.clear();
+  if (accelerators == 0) return false;
+  if (accelerators <= view.max_node_accelerators()) {
+    const std::size_t n = view.first_node_with_free(accelerators);
+    if (n == ClusterView::kNone) return false;
+    out.parts.push_back({static_cast<NodeId>(n), accelerators});
+    return true;
+  }
+  for (std::uint32_t site = 0; site < view.site_count(); ++site) {
+    if (view.site_accelerators(site) < accelerators) continue;
+    const std::size_t first = view.site_first_node(site);
+    const std::size_t last = first + view.site_node_count(site);
+    std::uint32_t still = accelerators;
+    out.clear();
+    for (std::size_t n = view.first_free_node(first); n != ClusterView::kNone && n < last && still > 0;
+         n = view.first_free_node(n + 1)) {
+      const std::uint32_t take = std::min(still, view.accelerators(static_cast<NodeId>(n)));
+      out.parts.push_back({static_cast<NodeId>(n), take});
+      still -= take;
+    }
+    if (still == 0) return true;
+  }
+  out.clear();
+  return false;
+}
+
+}  // namespace wattsim::policies

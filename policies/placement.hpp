@@ -1,0 +1,18 @@
+#pragma once
+// First-fit placement (../shared/bench/BENCH-SPEC.md, generalised to any node sizes):
+//   - a job that fits on one node (g <= the largest node's accelerators) goes to the
+//     lowest-index node with at least g free accelerators, or waits: it never spans nodes;
+//   - a larger job takes completely free nodes of one site, lowest index first, until it has g
+//     accelerators (the last node only partly when g is not a multiple of the node size).
+// Both searches use the world's free-capacity index: O(log nodes) per node found.
+
+#include <cstdint>
+
+#include "datacenter/policy.hpp"
+
+namespace wattsim::policies {
+
+// Fills `out` and returns true when the job fits now.
+bool first_fit(const datacenter::ClusterView& view, std::uint32_t accelerators, datacenter::Placement& out);
+
+}  // namespace wattsim::policies

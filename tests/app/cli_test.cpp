@@ -1,0 +1,278 @@
+// End-to-end tests: the wattsim command line on shipped and deliberately broken scenarios.
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "results/result_reader.hpp"
+#include "tests/app/cli_helpers.hpp"
+
+using namespace wattsim;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, double> summary_of(const std::string& h5) {
+  std::map<std::string, double> out;
+  for (const auto& s : results::ResultReader(h5).summary("/summary")) out[s.name] = s.value;
+  return out;
+}
+
+std::map<std::string, double> expected_bench() {
+  std::ifstream in(test::source_path("tests/data/bench/expected-64x10k.txt"));
+  std::map<std::string, double> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) out[line.substr(0, eq)] = std::stod(line.substr(eq + 1));
+  }
+  return out;
+}
+
+bool close(double got, double want, double rel) { return std::fabs(got - want) <= rel * std::fabs(want); }
+
+}  // namespace
+
+TEST_CASE("the cluster benchmark run gives the reference's makespan, energy, carbon and mean wait", "[app][e2e]") {
+  test::TempDir dir("bench");
+  const std::string out = dir.file("bench.h5");
+  const auto r = test::wattsim("run " + test::source_path("scenarios/bench/fifo-gpu-cluster.json") + " -q -o " + out);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto want = expected_bench();
+  REQUIRE(want.size() == 4);
+  const auto got = summary_of(out);
+  CHECK(close(got.at("makespan_s"), want.at("makespan_s"), 1e-6));
+  CHECK(close(got.at("facility_energy_kwh"), want.at("energy_kwh"), 1e-6));
+  CHECK(close(got.at("carbon_location_kg"), want.at("carbon_kg"), 1e-6));
+  CHECK(close(got.at("mean_wait_s"), want.at("mean_wait_s"), 1e-6));
+  CHECK(got.at("jobs_completed") == 10000);
+  CHECK(got.at("pue") == Approx(1.2).epsilon(1e-12));
+
+  const results::ResultReader reader(out);
+  const auto jobs = reader.jobs();
+  REQUIRE(jobs.size() == 10000);
+  double wait_sum = 0.0, job_kwh = 0.0;
+  for (const auto& j : jobs) {
+    CHECK(j.end_s >= j.start_s);
+    wait_sum += j.start_s - j.submit_s;
+    job_kwh += j.it_energy_kwh;
+  }
+  CHECK(close(wait_sum / 10000, want.at("mean_wait_s"), 1e-9));
+  CHECK(close(job_kwh, got.at("jobs_energy_kwh"), 1e-9));
+  // The time series' interval averages add up to the totals.
+  const auto power = reader.column("/timeseries", "facility_power_kw");
+  const auto duration = reader.column("/timeseries", "duration_s");
+  REQUIRE(power.size() == duration.size());
+  double kwh = 0.0;
+  for (std::size_t i = 0; i < power.size(); ++i) kwh += power[i] * duration[i] / 3600.0;
+  CHECK(close(kwh, got.at("facility_energy_kwh"), 1e-9));
+  // /meta holds the resolved scenario with its defaults.
+  std::map<std::string, std::string> meta;
+  for (const auto& [k, v] : reader.meta_strings()) meta[k] = v;
+  const auto scenario = nlohmann::json::parse(meta.at("scenario"));
+  CHECK(scenario["output"]["interval"] == "1 h");
+  CHECK(scenario["policy"]["params"].is_object());
+  CHECK(scenario["facility"]["power"].is_object());
+  CHECK_THAT(meta.at("command_line"), Contains("fifo-gpu-cluster.json"));
+}
+
+TEST_CASE("set on the command line picks the trace and the number of nodes", "[app][e2e]") {
+  test::TempDir dir("set");
+  // Three jobs on 2 nodes: the 16-GPU job needs both.
+  const std::string trace = dir.write("jobs.csv",
+                                      "job_id,submit_s,gpus,duration_s,util\n"
+                                      "0,0,8,100,1\n1,0,16,100,1\n2,10,8,50,0.5\n");
+  const std::string out = dir.file("o.h5");
+  const auto r = test::wattsim("run " + test::source_path("scenarios/bench/fifo-gpu-cluster.json") + " -q -o " + out +
+                               " --set workload.trace.path=" + trace + " --set 'facility.racks[0].count=2'");
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto s = summary_of(out);
+  CHECK(s.at("accelerators") == 16);
+  CHECK(s.at("jobs_completed") == 3);
+  CHECK(s.at("makespan_s") == 250);  // job 1 waits for job 0 (100 s), job 2 for job 1 (200 s)
+}
+
+TEST_CASE("invalid scenarios get every problem at once, with JSON paths, exit status 2 and no result file",
+          "[app][e2e][errors]") {
+  test::TempDir dir("invalid");
+  const std::string scenario = dir.write("bad.json", R"({
+    "horizn": "7 d",
+    "facility": {
+      "pue": "high",
+      "racks": [{"count": 2, "node": "DGX-H10"}, {"count": -1, "node": "DGX-H100"}]
+    },
+    "carbon": {"intensity": {"csv": "no-such-file.csv"}},
+    "policy": {"name": "fifo"},
+    "output": {"interval": "5 parsecs"}
+  })");
+  const std::string out = dir.file("out.h5");
+  const auto r = test::wattsim("run " + scenario + " -o " + out);
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("horizn: unknown key; did you mean \"horizon\"?"));
+  CHECK_THAT(r.output, Contains("facility.pue: expected a number, found a string"));
+  CHECK_THAT(r.output, Contains("facility.racks[0].node: unknown node \"DGX-H10\"; did you mean \"DGX-H100\""));
+  CHECK_THAT(r.output, Contains("facility.racks[1].count: found -1; expected a whole number in [1, 1000000]"));
+  CHECK_THAT(r.output, Contains("carbon.intensity.csv"));
+  CHECK_THAT(r.output, Contains("no-such-file.csv"));
+  CHECK_THAT(r.output, Contains("workload: missing; this field is required"));
+  CHECK_THAT(r.output, Contains("output.interval: cannot read \"5 parsecs\" as a time"));
+  CHECK_THAT(r.output, Contains("invalid input (7 problems)"));
+  CHECK_FALSE(fs::exists(out));
+  for (const auto& e : fs::directory_iterator(dir.path)) CHECK_THAT(e.path().string(), !Contains(".tmp"));
+}
+
+TEST_CASE("malformed JSON is reported with its line and column", "[app][e2e][errors]") {
+  test::TempDir dir("json");
+  const std::string scenario = dir.write("broken.json", "{\n  \"seed\": 1,\n  \"facility\": {,}\n}\n");
+  const auto r = test::wattsim("check " + scenario);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("broken.json:3:") && Contains("not valid JSON"));
+  const auto missing = test::wattsim("check " + dir.file("absent.json"));
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Contains("absent.json: cannot read the scenario file"));
+}
+
+TEST_CASE("a bad trace row found while running stops the run: exit 2, its place named, no result file",
+          "[app][e2e][errors]") {
+  test::TempDir dir("badrow");
+  const std::string trace = dir.write("jobs.csv",
+                                      "job_id,submit_s,gpus,duration_s,util\n"
+                                      "0,0,8,100,1\n1,5,8,100,1\n2,7,8,abc,1\n");
+  const std::string out = dir.file("o.h5");
+  const auto r = test::wattsim("run " + test::source_path("scenarios/bench/fifo-gpu-cluster.json") + " -q -o " + out +
+                               " --set workload.trace.path=" + trace);
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Contains("jobs.csv:4:7") && Contains("duration_s is \"abc\""));
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a failure while running exits 1 and leaves nothing behind", "[app][e2e][errors]") {
+  test::TempDir dir("fail");
+  const std::string out = dir.file("no-such-folder/out.h5");
+  const auto r = test::wattsim("run " + test::source_path("scenarios/bench/fifo-gpu-cluster.json") + " -q -o " + out);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Contains("the run failed") && Contains("no-such-folder"));
+  CHECK_FALSE(fs::exists(dir.file("no-such-folder")));
+}
+
+TEST_CASE("command-line mistakes exit 2", "[app][e2e][errors]") {
+  CHECK(test::wattsim("run").status == 2);
+  CHECK(test::wattsim("frobnicate").status == 2);
+  const auto bad_set = test::wattsim("check " + test::source_path("scenarios/default.json") + " --set 'facility.racks[7].count=3'");
+  CHECK(bad_set.status == 2);
+  CHECK_THAT(bad_set.output, Contains("index 7 is past its end"));
+  const auto no_eq = test::wattsim("check " + test::source_path("scenarios/default.json") + " --set seed");
+  CHECK(no_eq.status == 2);
+  CHECK_THAT(no_eq.output, Contains("expected KEY=VALUE"));
+  CHECK(test::wattsim("--help").status == 0);
+  CHECK(test::wattsim("run --help").status == 0);
+}
+
+TEST_CASE("check, inspect, catalog and policies", "[app][e2e]") {
+  const auto ok = test::wattsim("check " + test::source_path("scenarios/default.json"));
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.output, Contains("valid") && Contains("128 nodes") && Contains("easy-backfill"));
+
+  test::TempDir dir("inspect");
+  const std::string out = dir.file("d.h5");
+  REQUIRE(test::wattsim("run " + test::source_path("scenarios/default.json") + " -q -o " + out).status == 0);
+  const auto text = test::wattsim("inspect " + out);
+  CHECK(text.status == 0);
+  CHECK_THAT(text.output, Contains("facility_energy_kwh") && Contains("wattsim_version"));
+  const auto js = test::wattsim("inspect --json " + out);
+  REQUIRE(js.status == 0);
+  const auto doc = nlohmann::json::parse(js.output);
+  CHECK(doc["summary"]["facility_energy_kwh"].get<double>() > 0);
+  CHECK(doc["summary"]["pue"].get<double>() > 1.25);  // overhead on top of real UPS, PDU and PSU losses
+  CHECK(doc["meta"]["seed"] == 42);
+  CHECK(doc["units"]["facility_energy_kwh"] == "kWh");
+  CHECK(test::wattsim("inspect " + dir.write("not.h5", "hello")).status == 2);
+
+  const auto cat = test::wattsim("catalog");
+  CHECK(cat.status == 0);
+  CHECK_THAT(cat.output, Contains("H100-SXM") && Contains("DGX-H100") && Contains("ups-double-conversion"));
+  const auto one = test::wattsim("catalog H100-SXM");
+  CHECK_THAT(one.output, Contains("1980 MHz") && Contains("source:"));
+  const auto typo = test::wattsim("catalog H100-SMX");
+  CHECK(typo.status == 2);
+  CHECK_THAT(typo.output, Contains("did you mean \"H100-SXM\""));
+  const auto pol = test::wattsim("policies");
+  CHECK_THAT(pol.output, Contains("fifo") && Contains("easy-backfill") && Contains("max_scan"));
+}
+
+TEST_CASE("the same seed gives the same results, run after run", "[app][e2e]") {
+  test::TempDir dir("determinism");
+  const std::string a = dir.file("a.h5"), b = dir.file("b.h5");
+  const std::string scenario = test::source_path("scenarios/default.json");
+  REQUIRE(test::wattsim("run " + scenario + " -q -o " + a).status == 0);
+  REQUIRE(test::wattsim("run " + scenario + " -q -o " + b).status == 0);
+  CHECK(summary_of(a) == summary_of(b));
+  // Jobs still running at the horizon have end_s = NaN, which equals nothing: compare bits.
+  const auto ja = results::ResultReader(a).jobs(), jb = results::ResultReader(b).jobs();
+  REQUIRE(ja.size() == jb.size());
+  REQUIRE(!ja.empty());
+  bool same = true;
+  for (std::size_t i = 0; i < ja.size(); ++i) {
+    same = same && ja[i].id == jb[i].id && std::memcmp(&ja[i].start_s, &jb[i].start_s, sizeof(double)) == 0 &&
+           std::memcmp(&ja[i].end_s, &jb[i].end_s, sizeof(double)) == 0 && ja[i].it_energy_kwh == jb[i].it_energy_kwh &&
+           ja[i].carbon_kg == jb[i].carbon_kg;
+  }
+  CHECK(same);
+  CHECK(results::ResultReader(a).column("/timeseries", "facility_power_kw") ==
+        results::ResultReader(b).column("/timeseries", "facility_power_kw"));
+  // Another seed, another workload.
+  const std::string c = dir.file("c.h5");
+  REQUIRE(test::wattsim("run " + scenario + " -q -o " + c + " --set seed=43").status == 0);
+  CHECK(summary_of(a).at("jobs_submitted") != summary_of(c).at("jobs_submitted"));
+}
+
+TEST_CASE("the JSON Schema accepts every shipped scenario and rejects broken ones", "[app][schema]") {
+  if (!test::python_has("jsonschema")) {
+    WARN("python3-jsonschema is not installed for /usr/bin/python3: schema check skipped");
+    return;
+  }
+  const std::string script = test::source_path("tests/app/validate_scenarios.py");
+  const std::string schema = test::source_path("scenarios/schema/scenario.schema.json");
+  std::string files;
+  for (const auto& e : fs::recursive_directory_iterator(test::source_path("scenarios"))) {
+    if (e.path().extension() == ".json" && e.path().string().find("/schema/") == std::string::npos) {
+      files += " " + e.path().string();
+    }
+  }
+  const auto ok = test::run_command("/usr/bin/python3 " + script + " " + schema + files);
+  INFO(ok.output);
+  CHECK(ok.status == 0);
+  std::string invalid;
+  for (const auto& e : fs::directory_iterator(test::source_path("tests/app/invalid_scenarios"))) invalid += " " + e.path().string();
+  const auto bad = test::run_command("/usr/bin/python3 " + script + " " + schema + " --expect-invalid" + invalid);
+  INFO(bad.output);
+  CHECK(bad.status == 0);
+  // ... and the C++ parser agrees: every negative case is invalid for `wattsim check` too.
+  for (const auto& e : fs::directory_iterator(test::source_path("tests/app/invalid_scenarios"))) {
+    CHECK(test::wattsim("check " + e.path().string()).status == 2);
+  }
+}
+
+TEST_CASE("the h5py/pandas example in docs/results.md runs on a real result set", "[app][docs]") {
+  if (!test::python_has("h5py, pandas")) {
+    WARN("h5py/pandas are not installed for /usr/bin/python3: docs example skipped");
+    return;
+  }
+  test::TempDir dir("docs");
+  const std::string out = dir.file("d.h5");
+  REQUIRE(test::wattsim("run " + test::source_path("scenarios/default.json") + " -q -o " + out).status == 0);
+  const auto r = test::run_command("/usr/bin/python3 " + test::source_path("tests/app/docs_example_test.py") + " " +
+                                   test::source_path("docs/results.md") + " " + out);
+  INFO(r.output);
+  CHECK(r.status == 0);
+}

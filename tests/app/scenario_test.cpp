@@ -1,0 +1,222 @@
+#include "app/scenario.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "simcore/error.hpp"
+#include "tests/app/cli_helpers.hpp"
+
+using namespace wattsim;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+using simcore::SimTime;
+
+namespace {
+
+const char* kMinimal = R"({
+  "horizon": "2 d",
+  "facility": {"racks": [{"count": 2, "node": "DGX-A100", "nodes_per_rack": 3}]},
+  "workload": {"generator": {"mean_interarrival": "10 min", "sizes": [[8, 1]],
+                             "durations": {"lognormal": {"median": "1 h", "sigma": 0.5}}}}
+})";
+
+std::vector<simcore::Diagnostic> errors_of(const std::string& file, const std::vector<std::string>& sets = {}) {
+  try {
+    app::load_scenario(file, sets);
+  } catch (const simcore::InputError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a minimal scenario gets its defaults, visible in the resolved document", "[app][scenario]") {
+  test::TempDir dir("minimal");
+  const auto sc = app::load_scenario(dir.write("mini.json", kMinimal));
+  CHECK(sc.name == "mini");
+  CHECK(sc.seed == 1);
+  CHECK(sc.world.horizon == SimTime::days(2));
+  REQUIRE(sc.world.sites.size() == 1);
+  const auto& site = sc.world.sites[0];
+  CHECK(site.pue == 1.0);
+  REQUIRE(site.racks.size() == 1);
+  CHECK(site.racks[0].count == 2);
+  CHECK(site.racks[0].nodes_per_rack == 3);
+  CHECK(site.racks[0].node->name == "DGX-A100");
+  CHECK(site.racks[0].accelerator->name == "A100-SXM4-40GB");
+  CHECK(site.carbon_intensity_g_per_kwh.value_at(SimTime::zero()) == 0.0);
+  CHECK(sc.policy->name == "fifo");
+  CHECK(sc.output.interval == SimTime::hours(1));
+  REQUIRE(sc.workload.generators.size() == 1);
+  CHECK(sc.workload.generators[0].arrivals.rate_per_s == Approx(1.0 / 600));
+  const json& r = sc.resolved;
+  CHECK(r["seed"] == 1);
+  CHECK(r["name"] == "mini");
+  CHECK(r["policy"]["name"] == "fifo");
+  CHECK(r["output"]["interval"] == "1 h");
+  CHECK(r["output"]["compression"] == 1);
+  CHECK(r["facility"]["pue"] == 1.0);
+  CHECK(r["carbon"]["intensity"] == "0 g/kWh");
+  CHECK(r["workload"]["generator"]["utilisation"] == 1.0);
+  CHECK(r["workload"]["generator"]["durations"]["lognormal"]["max"] == "7 d");
+}
+
+TEST_CASE("relative paths are relative to the scenario file, --set paths to the current directory",
+          "[app][scenario]") {
+  test::TempDir dir("paths");
+  std::filesystem::create_directories(dir.path / "sub");
+  dir.write("sub/jobs.csv", "job_id,submit_s,gpus,duration_s,util\n0,0,1,10,1\n");
+  const std::string scenario = dir.write("sub/s.json", R"({
+    "facility": {"racks": [{"node": "DGX-H100"}]},
+    "workload": {"trace": {"path": "jobs.csv"}},
+    "output": {"path": "out/result.h5"}
+  })");
+  const auto sc = app::load_scenario(scenario);
+  CHECK(sc.workload.trace_path == (dir.path / "sub/jobs.csv").string());
+  CHECK(sc.output.path == (dir.path / "sub/out/result.h5").string());
+  CHECK(sc.world.horizon == std::nullopt);
+  CHECK(sc.resolved["horizon"].is_null());
+  // Given on the command line, the same relative path means the current directory.
+  const auto set = app::load_scenario(scenario, {"output.path=x.h5"});
+  CHECK(set.output.path == "x.h5");
+}
+
+TEST_CASE("apply_set reads JSON values, else strings, and names bad paths", "[app][scenario]") {
+  json doc = json::parse(R"({"a": {"b": [{"c": 1}, {"c": 2}]}})");
+  CHECK(app::apply_set(doc, "a.b[1].c=42") == "a.b[1].c");
+  CHECK(doc["a"]["b"][1]["c"] == 42);
+  app::apply_set(doc, "a.name=hello world");
+  CHECK(doc["a"]["name"] == "hello world");
+  app::apply_set(doc, "a.flag=true");
+  CHECK(doc["a"]["flag"] == true);
+  app::apply_set(doc, "a.q=\"7\"");
+  CHECK(doc["a"]["q"] == "7");
+  app::apply_set(doc, "new.deep.key=[1,2]");
+  CHECK(doc["new"]["deep"]["key"] == json::array({1, 2}));
+  CHECK_THROWS_WITH(app::apply_set(doc, "a.b[5].c=1"), Contains("index 5 is past its end"));
+  CHECK_THROWS_WITH(app::apply_set(doc, "a.b.c=1"), Contains("not an object"));
+  CHECK_THROWS_WITH(app::apply_set(doc, "a..b=1"), Contains("empty key"));
+  CHECK_THROWS_WITH(app::apply_set(doc, "a.b[x]=1"), Contains("not an array index"));
+  CHECK_THROWS_WITH(app::apply_set(doc, "=1"), Contains("KEY=VALUE"));
+}
+
+TEST_CASE("each kind of scenario error is named by its JSON path", "[app][scenario][errors]") {
+  test::TempDir dir("kinds");
+  const auto check = [&](const char* text, const std::string& where, const std::string& fragment) {
+    const auto d = errors_of(dir.write("s.json", text));
+    bool found = false;
+    for (const auto& x : d) {
+      if (x.where == where && x.message.find(fragment) != std::string::npos) found = true;
+    }
+    INFO(text);
+    for (const auto& x : d) INFO(x.where + ": " + x.message);
+    CHECK(found);
+  };
+  const std::string base_facility = R"("facility": {"racks": [{"node": "DGX-H100"}]})";
+  const std::string base_workload = R"("workload": {"trace": {"path": "missing.csv"}})";
+  // Wrong type.
+  check(R"({"seed": "one", "facility": {"racks": [{"node": "DGX-H100"}]}})", "seed", "expected a whole number");
+  // Unknown key, with the nearest valid one.
+  check(R"({"facility": {"racks": [{"node": "DGX-H100", "nodes_per_rak": 2}]}})", "facility.racks[0].nodes_per_rak",
+        "did you mean \"nodes_per_rack\"");
+  // Missing required field.
+  check(R"({"facility": {"racks": [{"count": 2}]}})", "facility.racks[0].node", "required");
+  // Out of range.
+  check(R"({"facility": {"pue": 0.8, "racks": [{"node": "DGX-H100"}]}})", "facility.pue", "found 0.8; expected a number in [1, 10]");
+  // Unreadable file.
+  check(("{" + base_facility + ", " + base_workload + "}").c_str(), "workload.trace.path", "missing.csv");
+  // A policy that does not exist, and a parameter that does not exist.
+  check(R"({"policy": {"name": "fifoo"}})", "policy.name", "did you mean \"fifo\"");
+  check(R"({"policy": {"name": "easy-backfill", "params": {"max_scann": 3}}})", "policy.params.max_scann",
+        "did you mean \"max_scan\"");
+  // A unit that is not a time.
+  check(R"({"horizon": "3 kW"})", "horizon", "unknown unit \"kW\"");
+  // Hardware overrides are checked too, under "hardware".
+  check(R"({"hardware": {"accelerators": {"H100-SXM": {"tdp": "70 W"}}}})", "hardware.accelerators.H100-SXM.pstates[4].max",
+        "above the TDP");
+  // Sites: facility beside sites, duplicated names.
+  check(R"({"facility": {"racks": [{"node": "DGX-H100"}]}, "sites": [{"name": "a", "facility": {"racks": [{"node": "DGX-H100"}]}}]})",
+        "facility", "beside \"sites\"");
+  check(R"({"sites": [{"name": "a", "facility": {"racks": [{"node": "DGX-H100"}]}}, {"name": "a", "facility": {"racks": [{"node": "DGX-H100"}]}}]})",
+        "sites[1].name", "used twice");
+  // Nodes that start off under a policy that never powers them on.
+  check(R"({"facility": {"initial_node_state": "off", "racks": [{"node": "DGX-H100"}]}})", "facility.initial_node_state",
+        "never powers nodes on");
+  check(R"({"sites": [{"name": "a/b", "facility": {"racks": [{"node": "DGX-H100"}]}}]})", "sites[0].name", "without \"/\"");
+  // A negative intensity in a CSV.
+  dir.write("neg.csv", "time,value\n2023-01-01 00:00:00,5\n2023-01-01 01:00:00,-2\n");
+  check(R"({"horizon": "1 h", "carbon": {"intensity": {"csv": "neg.csv"}}})", "carbon.intensity.csv", "negative intensity");
+  // A generator that never ends.
+  check(R"({"workload": {"generator": {"mean_interarrival": "1 min", "sizes": [[1, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 1}}}}})",
+        "workload.generator", "never finishes");
+}
+
+TEST_CASE("a carbon-intensity CSV is aligned to the scenario's start and must cover the horizon", "[app][scenario]") {
+  test::TempDir dir("carbon");
+  dir.write("ci.csv", "time,value\n2023-06-01 00:00:00,100\n2023-06-01 01:00:00,200\n2023-06-01 02:00:00,300\n");
+  const std::string s = dir.write("s.json", R"({
+    "start": "2023-06-01T01:00:00Z",
+    "horizon": "2 h",
+    "facility": {"racks": [{"node": "DGX-H100"}]},
+    "carbon": {"intensity": {"csv": "ci.csv", "unit": "kg/MWh"}},
+    "workload": {"generator": {"mean_interarrival": "1 h", "sizes": [[1, 1]], "jobs": 1,
+                               "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}}
+  })");
+  const auto sc = app::load_scenario(s);
+  const auto& k = sc.world.sites[0].carbon_intensity_g_per_kwh;
+  CHECK(k.value_at(SimTime::zero()) == 200.0);          // 01:00 is simulated time 0
+  CHECK(k.value_at(SimTime::minutes(90)) == 300.0);
+  CHECK(k.end() == SimTime::hours(2));
+  // A horizon beyond the series is an error unless it repeats.
+  const auto d = errors_of(s, {"horizon=3 h"});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where == "carbon.intensity.csv");
+  CHECK_THAT(d[0].message, Contains("repeat"));
+  const auto repeated = app::load_scenario(s, {"horizon=5 h", "carbon.intensity.repeat=true"});
+  CHECK(repeated.world.sites[0].carbon_intensity_repeats);
+  // The series repeats from its own first time (00:00, one hour before the start): 100 g again
+  // at 2 h, 200 g at 3 h.
+  simcore::StepCursor r(repeated.world.sites[0].carbon_intensity_g_per_kwh, true);
+  CHECK(r.value_at(SimTime::minutes(150)) == 100.0);
+  CHECK(r.value_at(SimTime::hours(3)) == 200.0);
+  CHECK(r.value_at(SimTime::hours(50)) == 100.0);
+  // Without a horizon the series must repeat: the run's length is unknown.
+  const auto open = errors_of(s, {"horizon=null"});
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].where == "carbon.intensity.repeat");
+  // Without "start", simulated time 0 is the series' first time.
+  const auto first = app::load_scenario(s, {"start=null"});
+  CHECK(first.world.sites[0].carbon_intensity_g_per_kwh.value_at(SimTime::zero()) == 100.0);
+  CHECK(first.resolved["start"] == "2023-06-01T00:00:00Z");
+}
+
+TEST_CASE("several sites and several generators", "[app][scenario]") {
+  test::TempDir dir("sites");
+  const auto sc = app::load_scenario(dir.write("s.json", R"({
+    "horizon": "1 d",
+    "sites": [
+      {"name": "north", "facility": {"pue": 1.1, "racks": [{"node": "DGX-H100", "count": 2}]}, "carbon": {"intensity": "30 g/kWh"}},
+      {"name": "south", "facility": {"racks": [{"node": "HGX-H200"}]}, "carbon": {"intensity": "0.45 kg/kWh"}}
+    ],
+    "workload": {"generator": [
+      {"mean_interarrival": "1 h", "sizes": [[8, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}},
+      {"mean_interarrival": "5 min", "sizes": [[1, 1]], "durations": {"empirical": [["10 min", 1], ["20 min", 1]]}}
+    ]}
+  })"));
+  REQUIRE(sc.world.sites.size() == 2);
+  CHECK(sc.world.sites[0].name == "north");
+  CHECK(sc.world.sites[0].pue == 1.1);
+  CHECK(sc.world.sites[1].carbon_intensity_g_per_kwh.value_at(SimTime::zero()) == Approx(450.0));
+  REQUIRE(sc.workload.generators.size() == 2);
+  CHECK(sc.workload.generators[1].durations.values_s == std::vector<double>{600.0, 1200.0});
+  auto source = sc.make_job_source();
+  std::uint64_t n = 0;
+  SimTime last = SimTime::zero();
+  while (auto j = source->next()) {
+    if (j->submit > SimTime::days(1)) break;
+    CHECK(j->submit >= last);
+    last = j->submit;
+    ++n;
+  }
+  CHECK(n > 200);  // both streams, merged in time order
+}

@@ -1,0 +1,349 @@
+#include <fcntl.h>
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "results/result_reader.hpp"
+#include "results/result_writer.hpp"
+
+using namespace wattsim::results;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh folder under the system temporary folder, removed with everything in it.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path = fs::temp_directory_path() /
+           ("wattsim_results_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+JobRow make_job(std::uint64_t i) {
+  const double x = static_cast<double>(i);
+  return JobRow{1000 + i,       x * 3.5, x * 3.5 + 0.25, x * 3.5 + 7200.125, static_cast<std::uint32_t>(1 + i % 8),
+                x * 1e-3 + 0.1, x * 2e-4};
+}
+
+// time_s, it_power_w, pue for row i: exact binary fractions, so equality is exact.
+std::array<double, 3> make_sample(std::size_t i) {
+  const double x = static_cast<double>(i);
+  return {x * 60.0, 4.0e5 + x * 0.5, 1.25 + static_cast<double>(i % 16) / 64.0};
+}
+
+std::size_t file_count(const fs::path& dir) {
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("a result set round-trips meta, summaries, tables and jobs", "[results]") {
+  // 0: plain writes; otherwise whole chunks go through chunk_codec and H5Dwrite_chunk.
+  const int level = GENERATE(0, 1, 6);
+  CAPTURE(level);
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  // A scenario text larger than HDF5's 64 KiB compact attribute limit, with non-ASCII text.
+  std::string scenario = R"({"facility": {"name": "Zürich-1", "supply_temp": "18 °C"}, "pad": ")";
+  scenario += std::string(100'000, 'x') + "\"}";
+  constexpr std::size_t kSamples = 20'000;  // not a multiple of the 8192-row chunk
+  constexpr std::size_t kJobs = 50'000;     // not a multiple of the 16384-row chunk
+  {
+    ResultWriter out(path, level);
+    out.write_meta({{"wattsim_version", "0.1.0"},
+                    {"scenario", scenario},
+                    {"command_line", "wattsim run s.json -o run.h5"},
+                    {"created_utc", "2024-05-01T12:00:00Z"}},
+                   {{"seed", 42.0}, {"duration_s", 86400.0}});
+    out.write_summary("/summary", {{"it_energy_kwh", 1250.5, "kWh"}, {"pue", 1.25, ""}, {"carbon_kg", 300.0, "kg"}});
+    out.write_summary("/sites/a/summary", {{"peak_power_w", 3.5e6, "W"}});
+    auto& ts = out.add_table("/timeseries", {"time_s", "it_power_w", "pue"}, {"s", "W", ""});
+    for (std::size_t i = 0; i < kSamples; ++i) ts.append(make_sample(i));
+    CHECK(ts.rows() == kSamples);
+    for (std::uint64_t i = 0; i < kJobs; ++i) out.append_job(make_job(i));
+    out.commit();
+  }
+  const ResultReader in(path);
+  CHECK(in.meta_strings() ==
+        std::vector<std::pair<std::string, std::string>>{{"wattsim_version", "0.1.0"},
+                                                         {"scenario", scenario},
+                                                         {"command_line", "wattsim run s.json -o run.h5"},
+                                                         {"created_utc", "2024-05-01T12:00:00Z"}});
+  CHECK(in.meta_numbers() == std::vector<std::pair<std::string, double>>{{"seed", 42.0}, {"duration_s", 86400.0}});
+  CHECK(in.summary() ==
+        std::vector<SummaryValue>{{"it_energy_kwh", 1250.5, "kWh"}, {"pue", 1.25, ""}, {"carbon_kg", 300.0, "kg"}});
+  CHECK(in.summary("/sites/a/summary") == std::vector<SummaryValue>{{"peak_power_w", 3.5e6, "W"}});
+
+  REQUIRE(in.columns("/timeseries") == std::vector<std::string>{"time_s", "it_power_w", "pue"});
+  CHECK(in.column_unit("/timeseries", "it_power_w") == "W");
+  CHECK(in.column_unit("/timeseries", "pue") == "");
+  const auto time_s = in.column("/timeseries", "time_s");
+  const auto power_w = in.column("/timeseries", "it_power_w");
+  const auto pue = in.column("/timeseries", "pue");
+  REQUIRE(time_s.size() == kSamples);
+  REQUIRE(power_w.size() == kSamples);
+  REQUIRE(pue.size() == kSamples);
+  std::size_t sample_mismatches = 0;
+  for (std::size_t i = 0; i < kSamples; ++i) {
+    const auto expected = make_sample(i);
+    if (time_s[i] != expected[0] || power_w[i] != expected[1] || pue[i] != expected[2]) ++sample_mismatches;
+  }
+  CHECK(sample_mismatches == 0);
+
+  const auto jobs = in.jobs();
+  REQUIRE(jobs.size() == kJobs);
+  std::size_t job_mismatches = 0;
+  for (std::uint64_t i = 0; i < kJobs; ++i) {
+    if (!(jobs[i] == make_job(i))) ++job_mismatches;
+  }
+  CHECK(job_mismatches == 0);
+  CHECK(jobs[49'999].id == 50'999);
+  CHECK(jobs[49'999].accelerators == 8);
+}
+
+TEST_CASE("a result set appears at its path only when committed", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  ResultWriter out(path, 0);
+  CHECK(out.temp_path() == path + ".tmp-" + std::to_string(::getpid()));
+  CHECK_FALSE(fs::exists(path));
+  CHECK(fs::exists(out.temp_path()));
+  out.append_job(make_job(1));
+  out.commit();
+  CHECK(fs::exists(path));
+  CHECK_FALSE(fs::exists(out.temp_path()));
+  CHECK(file_count(dir.path) == 1);
+  CHECK(ResultReader(path).jobs() == std::vector<JobRow>{make_job(1)});
+  CHECK_THROWS_AS(out.commit(), std::logic_error);
+  CHECK_THROWS_AS(out.append_job(make_job(2)), std::logic_error);
+}
+
+TEST_CASE("commit replaces an existing result set", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  for (double seed : {1.0, 2.0}) {
+    ResultWriter out(path);
+    out.write_meta({}, {{"seed", seed}});
+    out.commit();
+  }
+  CHECK(ResultReader(path).meta_numbers() == std::vector<std::pair<std::string, double>>{{"seed", 2.0}});
+  CHECK(file_count(dir.path) == 1);
+}
+
+TEST_CASE("a writer destroyed without commit leaves no file", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  std::string temp;
+  {
+    ResultWriter out(path);
+    temp = out.temp_path();
+    out.write_meta({{"wattsim_version", "0.1.0"}}, {});
+    auto& ts = out.add_table("/timeseries", {"time_s"}, {"s"});
+    for (int i = 0; i < 10'000; ++i) ts.append(std::array{static_cast<double>(i)});
+    for (std::uint64_t i = 0; i < 70'000; ++i) out.append_job(make_job(i));  // past one written block
+    CHECK(fs::exists(temp));
+  }
+  CHECK_FALSE(fs::exists(path));
+  CHECK_FALSE(fs::exists(temp));
+  CHECK(file_count(dir.path) == 0);
+}
+
+// Makes every later write through the descriptors this process holds open on `path` fail with
+// ENOSPC, as on a full disk, by pointing them at /dev/full. Returns how many there were.
+int fill_disk_under(const std::string& path) {
+  const fs::path target = fs::canonical(path);
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    if (fs::read_symlink(entry.path(), error) != target || error) continue;
+    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    REQUIRE(full >= 0);
+    REQUIRE(::dup2(full, std::stoi(entry.path().filename().string())) >= 0);
+    ::close(full);
+    ++count;
+  }
+  return count;
+}
+
+TEST_CASE("a failed write ends the writer and removes its temporary file", "[results]") {
+  if (!fs::exists("/dev/full") || !fs::exists("/proc/self/fd")) {
+    WARN("skipped: needs /dev/full and /proc/self/fd");
+    return;
+  }
+  const int level = GENERATE(0, 1);  // plain writes, direct chunk writes
+  CAPTURE(level);
+  TempDir dir;
+  const std::string path = dir.file("full.h5");
+  ResultWriter out(path, level);
+  out.write_meta({{"wattsim_version", "0.1.0"}}, {});
+  REQUIRE(fill_disk_under(out.temp_path()) == 1);
+  std::string message;
+  try {
+    for (std::uint64_t i = 0; i < 1'000'000; ++i) out.append_job(make_job(i));
+  } catch (const std::runtime_error& e) {
+    message = e.what();
+  }
+  CHECK_THAT(message, Contains(path) && Contains("write rows to /jobs") && Contains("No space left on device"));
+  CHECK_FALSE(fs::exists(out.temp_path()));
+  CHECK_THROWS_AS(out.append_job(make_job(0)), std::logic_error);
+  CHECK_THROWS_AS(out.commit(), std::logic_error);
+  CHECK(file_count(dir.path) == 0);
+}
+
+TEST_CASE("a commit that cannot write ends the writer and leaves no file", "[results]") {
+  if (!fs::exists("/dev/full") || !fs::exists("/proc/self/fd")) {
+    WARN("skipped: needs /dev/full and /proc/self/fd");
+    return;
+  }
+  TempDir dir;
+  const std::string path = dir.file("full.h5");
+  ResultWriter out(path);
+  auto& ts = out.add_table("/timeseries", {"time_s"}, {"s"});
+  for (int i = 0; i < 100; ++i) ts.append(std::array{static_cast<double>(i)});
+  REQUIRE(fill_disk_under(out.temp_path()) == 1);
+  CHECK_THROWS_WITH(out.commit(), Contains(path) && Contains("No space left on device"));
+  CHECK_THROWS_AS(ts.append(std::array{1.0}), std::logic_error);
+  CHECK(file_count(dir.path) == 0);
+}
+
+TEST_CASE("a moved writer keeps its file and its tables", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("out.h5");
+  ResultWriter first(path);
+  auto& ts = first.add_table("/timeseries", {"a", "b"}, {"W", "s"});
+  ts.append(std::array{1.0, 2.0});
+  ResultWriter second(std::move(first));
+  ts.append(std::array{3.0, 4.0});
+  second.commit();
+  const ResultReader in(path);
+  CHECK(in.column("/timeseries", "a") == std::vector<double>{1.0, 3.0});
+  CHECK(in.column("/timeseries", "b") == std::vector<double>{2.0, 4.0});
+}
+
+TEST_CASE("an empty result set still holds /meta and an empty /jobs", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("empty.h5");
+  ResultWriter(path).commit();
+  const ResultReader in(path);
+  CHECK(in.jobs().empty());
+  CHECK(in.meta_strings().empty());
+  CHECK_THROWS_WITH(in.summary(), Contains(path) && Contains("no group /summary"));
+  CHECK_THROWS_WITH(in.column("/timeseries", "x"), Contains("no dataset /timeseries/x"));
+}
+
+TEST_CASE("summaries written in two calls keep every unit", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("s.h5");
+  ResultWriter out(path);
+  out.write_summary("/summary", {{"it_energy_kwh", 10.0, "kWh"}});
+  out.write_summary("/summary", {{"carbon_kg", 2.5, "kg"}, {"jobs", 7.0, ""}});
+  CHECK_THROWS_WITH(out.write_summary("/summary", {{"carbon_kg", 1.0, "kg"}}),
+                    Contains(path) && Contains("carbon_kg") && Contains("/summary"));
+  CHECK_THROWS_AS(out.write_summary("/summary", {{"units", 1.0, ""}}), std::invalid_argument);
+  out.commit();
+  CHECK(ResultReader(path).summary() ==
+        std::vector<SummaryValue>{{"it_energy_kwh", 10.0, "kWh"}, {"carbon_kg", 2.5, "kg"}, {"jobs", 7.0, ""}});
+}
+
+TEST_CASE("tables reject malformed rows and column lists", "[results]") {
+  TempDir dir;
+  ResultWriter out(dir.file("t.h5"));
+  auto& ts = out.add_table("/timeseries", {"a", "b"}, {"", ""});
+  CHECK_THROWS_AS(ts.append(std::array{1.0}), std::logic_error);
+  CHECK(ts.rows() == 0);
+  CHECK_THROWS_AS(out.add_table("/x", {"a", "b"}, {"W"}), std::invalid_argument);
+  CHECK_THROWS_AS(out.add_table("/x", {"a", "a"}, {"W", "W"}), std::invalid_argument);
+  CHECK_THROWS_AS(out.add_table("/x", {"a/b"}, {"W"}), std::invalid_argument);
+  CHECK_THROWS_AS(out.add_table("/x", {}, {}), std::invalid_argument);
+  CHECK_THROWS_AS(out.add_table("relative", {"a"}, {"W"}), std::invalid_argument);
+  CHECK_THROWS_WITH(out.add_table("/timeseries", {"c", "b"}, {"W", "W"}), Contains("/timeseries/b exists"));
+  CHECK(out.add_table("/timeseries", {"c"}, {"W"}).columns() == std::vector<std::string>{"c"});  // nothing was left
+  ts.append(std::array{1.0, 2.0});
+  out.commit();
+  CHECK_THROWS_AS(ts.append(std::array{1.0, 2.0}), std::logic_error);
+  CHECK(ResultReader(dir.file("t.h5")).columns("/timeseries") == std::vector<std::string>{"a", "b", "c"});
+  CHECK_THROWS_AS(ResultWriter(dir.file("bad.h5"), 10), std::invalid_argument);
+}
+
+TEST_CASE("a writer in a folder that does not exist throws with the path", "[results]") {
+  TempDir dir;
+  const std::string path = dir.file("no/such/folder/out.h5");
+  CHECK_THROWS_WITH(ResultWriter(path), Contains(path) && Contains("cannot create"));
+  CHECK(file_count(dir.path) == 0);
+}
+
+TEST_CASE("reading something that is not a result set throws a clear error", "[results]") {
+  TempDir dir;
+  const std::string text = dir.file("notes.txt");
+  std::ofstream(text) << "not an HDF5 file\n";
+  CHECK_THROWS_WITH(ResultReader(text), Contains(text) && Contains("not a wattsim result set"));
+  const std::string missing = dir.file("missing.h5");
+  CHECK_THROWS_WITH(ResultReader(missing), Contains(missing) && Contains("not a wattsim result set"));
+  // A valid HDF5 file without /meta.
+  const std::string other = dir.file("other.h5");
+  const hid_t id = H5Fcreate(other.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  REQUIRE(id >= 0);
+  H5Fclose(id);
+  CHECK_THROWS_WITH(ResultReader(other), Contains(other) && Contains("no /meta group"));
+}
+
+TEST_CASE("h5py and pandas read a result set without custom code", "[results][python]") {
+  if (std::system("/usr/bin/python3 -c \"import h5py, pandas\" > /dev/null 2>&1") != 0) {
+    WARN("skipped: /usr/bin/python3 with h5py and pandas is not available");
+    return;
+  }
+  TempDir dir;
+  const std::string path = dir.file("py.h5");
+  {
+    ResultWriter out(path);
+    out.write_meta({{"scenario", R"({"name": "Zürich"})"}}, {{"seed", 42.0}});
+    out.write_summary("/summary", {{"it_energy_kwh", 1250.5, "kWh"}});
+    auto& ts = out.add_table("/timeseries", {"time_s", "it_power_w", "pue"}, {"s", "W", ""});
+    // Past whole chunks (8192 and 16384 rows), so both the direct chunk writes and HDF5's own
+    // filters (the final partial chunk) are read back.
+    for (std::size_t i = 0; i < 20'000; ++i) ts.append(make_sample(i));
+    for (std::uint64_t i = 0; i < 40'000; ++i) out.append_job(make_job(i));
+    out.commit();
+  }
+  const std::string script = dir.file("check.py");
+  std::ofstream(script) << R"PY(
+import json, sys
+import h5py, pandas
+with h5py.File(sys.argv[1], "r") as f:
+    jobs = pandas.DataFrame(f["jobs"][:])
+    assert list(jobs.columns) == ["id", "submit_s", "start_s", "end_s", "accelerators", "it_energy_kwh",
+                                  "carbon_kg"], list(jobs.columns)
+    assert len(jobs) == 40000
+    assert jobs["id"].iloc[7] == 1007 and jobs["accelerators"].iloc[7] == 8
+    assert jobs["end_s"].iloc[2] == 7207.125
+    assert jobs["id"].iloc[39999] == 40999 and jobs["it_energy_kwh"].iloc[39999] == 39999 * 1e-3 + 0.1
+    assert f["jobs"].compression == "gzip" and f["jobs"].shuffle
+    ts = pandas.DataFrame({k: f["timeseries"][k][:] for k in f["timeseries"]})
+    assert list(ts.columns) == ["time_s", "it_power_w", "pue"], list(ts.columns)
+    assert len(ts) == 20000 and ts["it_power_w"].iloc[3] == 400001.5 and ts["time_s"].iloc[19999] == 19999 * 60.0
+    assert f["timeseries"]["it_power_w"].attrs["units"] == "W"
+    assert f["meta"].attrs["scenario"] == '{"name": "Zürich"}'
+    assert f["meta"].attrs["seed"] == 42
+    assert f["summary"].attrs["it_energy_kwh"] == 1250.5
+    assert json.loads(f["summary"].attrs["units"]) == {"it_energy_kwh": "kWh"}
+)PY";
+  const std::string command = "/usr/bin/python3 " + script + " " + path;
+  CHECK(std::system(command.c_str()) == 0);
+}

@@ -1,0 +1,269 @@
+#include "traces/job_csv.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+
+#include "simcore/suggest.hpp"
+
+namespace wattsim::traces {
+
+namespace {
+
+using simcore::SimTime;
+using workloads::Job;
+
+constexpr std::size_t kColumnCount = 12;
+constexpr std::size_t kRequiredCount = 5;  // the first five names below
+constexpr std::array<std::string_view, kColumnCount> kNames = {
+    "job_id",           "submit_s",   "gpus",       "duration_s", "util",  "beta",
+    "earliest_start_s", "deadline_s", "estimate_s", "user",       "queue", "tags"};
+// What a cell of each column must hold, for messages (free-text columns accept anything).
+constexpr std::array<std::string_view, kColumnCount> kExpected = {
+    "a whole number >= 0",
+    "a number of seconds >= 0",
+    "a whole number >= 1",
+    "a number of seconds >= 0",
+    "a number in [0, 1]",
+    "a number in [0, 1], or an empty cell",
+    "a number of seconds >= 0, or an empty cell",
+    "a number of seconds >= 0, or an empty cell",
+    "a number of seconds >= 0, or an empty cell",
+    "",
+    "",
+    "",
+};
+
+// SimTime spans +-9.2e18 us; stay clear of the edge (messages quote this limit).
+constexpr double kMaxSeconds = 9.0e12;
+
+std::string names_text(std::size_t count) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) text += ", ";
+    text += kNames[i];
+  }
+  return text;
+}
+
+template <class Int>
+bool parse_whole(std::string_view text, Int& value) {
+  const char* const end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  return ec == std::errc() && ptr == end;
+}
+
+bool parse_seconds(std::string_view text, double& seconds) {
+  return parse_number(text, seconds) && seconds >= 0.0 && seconds <= kMaxSeconds;
+}
+
+// Exact decimal seconds of a time: "7.25", "883720.88".
+std::string seconds_text(SimTime t) {
+  const std::int64_t us = t.us();
+  std::string text = std::to_string(us / 1'000'000);
+  std::int64_t fraction = us % 1'000'000;
+  if (fraction != 0) {
+    if (fraction < 0) fraction = -fraction;
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, 6 - digits.size(), '0');
+    digits.erase(digits.find_last_not_of('0') + 1);
+    text += '.' + digits;
+  }
+  return text;
+}
+
+}  // namespace
+
+JobCsvReader::JobCsvReader(std::string path, JobCsvOptions options) : lines_(std::move(path)), options_(options) {
+  if (!(options_.default_beta >= 0.0 && options_.default_beta <= 1.0)) {
+    throw simcore::InputError(
+        "", "default beta is " + std::to_string(options_.default_beta) + "; expected a number in [0, 1]");
+  }
+  read_header();
+}
+
+void JobCsvReader::read_header() {
+  std::string_view line;
+  do {
+    if (!lines_.next(line)) {
+      throw simcore::InputError(
+          lines_.path(),
+          "the file is empty; expected a header row naming the columns, at least " + names_text(kRequiredCount));
+    }
+  } while (line.empty());
+
+  std::vector<std::string_view> cells;
+  split_fields(line, ',', cells);
+  const std::vector<std::string> valid(kNames.begin(), kNames.end());
+  std::array<std::size_t, kColumnCount> first_at{};  // character column of each name; 0: absent
+  simcore::DiagnosticSink problems;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::string_view cell = cells[i];
+    const std::size_t at = column_of(line, cell.data());
+    std::size_t index = 0;
+    while (index < kColumnCount && kNames[index] != cell) ++index;
+    if (!cell.empty() && cell.front() == '"') {
+      problems.add(lines_.where(at), "column name " + quoted(cell) +
+                                         " is quoted; quoted CSV fields are not supported, expected a bare name");
+    } else if (index == kColumnCount) {
+      problems.add(
+          lines_.where(at),
+          (cell.empty() ? "column " + std::to_string(i + 1) + " has no name" : "unknown column " + quoted(cell)) +
+              "; expected one of " + names_text(kColumnCount) + simcore::did_you_mean(cell, valid));
+    } else if (first_at[index] != 0) {
+      problems.add(lines_.where(at), "column \"" + std::string(kNames[index]) + "\" is repeated (first at column " +
+                                         std::to_string(first_at[index]) + "); expected each column once");
+    } else {
+      first_at[index] = at;
+    }
+    columns_.push_back(static_cast<Column>(index < kColumnCount ? index : 0));
+  }
+  std::vector<std::string> missing;
+  for (std::size_t i = 0; i < kRequiredCount; ++i) {
+    if (first_at[i] == 0) missing.emplace_back(kNames[i]);
+  }
+  if (!missing.empty()) {
+    problems.add(lines_.where(1),
+                 std::string(missing.size() == 1 ? "missing required column " : "missing required columns ") +
+                     quoted_list(missing) + "; expected all of " + names_text(kRequiredCount));
+  }
+  problems.throw_if_any();
+}
+
+std::optional<Job> JobCsvReader::next() {
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (!line.empty()) return parse_row(line);
+  }
+  return std::nullopt;
+}
+
+void JobCsvReader::fail(std::string_view line, std::string_view field, std::string message) {
+  row_errors_.push_back({lines_.where(column_of(line, field.data())), std::move(message)});
+}
+
+void JobCsvReader::fail_field(std::string_view line, std::string_view field, Column column) {
+  const auto i = static_cast<std::size_t>(column);
+  fail(line, field,
+       std::string(kNames[i]) + (field.empty() ? " is empty" : " is " + quoted(field)) + "; expected " +
+           std::string(kExpected[i]));
+}
+
+void JobCsvReader::fail_time(std::string_view line, std::string_view field, Column column) {
+  double seconds = 0.0;
+  if (parse_number(field, seconds) && seconds > kMaxSeconds) {
+    fail(line, field,
+         std::string(kNames[static_cast<std::size_t>(column)]) + " is " + quoted(field) +
+             "; expected at most 9e12 seconds (285,000 years)");
+  } else {
+    fail_field(line, field, column);
+  }
+}
+
+Job JobCsvReader::parse_row(std::string_view line) {
+  Job job;
+  job.beta = options_.default_beta;
+  double duration_s = 0.0;
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  std::size_t index = 0;
+  for (;; ++index) {
+    const auto* comma = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+    const std::string_view field(p, static_cast<std::size_t>((comma != nullptr ? comma : end) - p));
+    if (index == columns_.size()) {
+      std::size_t fields = index + 1;
+      for (const char* q = p; q < end; ++q) fields += *q == ',' ? 1 : 0;
+      row_errors_.clear();  // with misaligned fields, other complaints would mislead
+      fail(line, field,
+           "row has " + field_count_text(fields) + "; expected " + std::to_string(columns_.size()) +
+               ", one per header column");
+      break;
+    }
+    const Column column = columns_[index];
+    if (!field.empty() && field.front() == '"') {
+      fail(line, field,
+           std::string(kNames[static_cast<std::size_t>(column)]) +
+               " starts with a double quote; quoted CSV fields are not supported, expected a bare value");
+    } else {
+      switch (column) {
+        case Column::kJobId:
+          if (!parse_whole(field, job.id)) fail_field(line, field, column);
+          break;
+        case Column::kSubmit: {
+          double seconds = 0.0;
+          if (!parse_seconds(field, seconds)) {
+            fail_time(line, field, column);
+            break;
+          }
+          job.submit = SimTime::from_seconds(seconds);
+          if (job.submit < previous_submit_) {
+            fail(line, field,
+                 "submit_s is " + quoted(field) + ", earlier than the previous row's " +
+                     seconds_text(previous_submit_) + " (line " + std::to_string(previous_line_) +
+                     "); expected rows sorted by submit_s (unsorted trace)");
+          }
+          break;
+        }
+        case Column::kGpus:
+          if (!parse_whole(field, job.accelerators) || job.accelerators < 1) fail_field(line, field, column);
+          break;
+        case Column::kDuration:
+          if (!parse_number(field, duration_s) || duration_s < 0.0) fail_field(line, field, column);
+          break;
+        case Column::kUtil:
+          if (!parse_number(field, job.utilisation) || !(job.utilisation >= 0.0 && job.utilisation <= 1.0)) {
+            fail_field(line, field, column);
+          }
+          break;
+        case Column::kBeta:
+          if (field.empty()) break;
+          if (!parse_number(field, job.beta) || !(job.beta >= 0.0 && job.beta <= 1.0)) fail_field(line, field, column);
+          break;
+        case Column::kEarliestStart:
+        case Column::kDeadline:
+        case Column::kEstimate: {
+          if (field.empty()) break;
+          double seconds = 0.0;
+          if (!parse_seconds(field, seconds)) {
+            fail_time(line, field, column);
+            break;
+          }
+          const SimTime t = SimTime::from_seconds(seconds);
+          (column == Column::kEarliestStart ? job.earliest_start
+           : column == Column::kDeadline    ? job.deadline
+                                            : job.estimate) = t;
+          break;
+        }
+        case Column::kUser:
+          job.user.assign(field);
+          break;
+        case Column::kQueue:
+          job.queue.assign(field);
+          break;
+        case Column::kTags:
+          job.tags.assign(field);
+          break;
+      }
+    }
+    if (comma == nullptr) break;
+    p = comma + 1;
+  }
+  if (index + 1 < columns_.size()) {
+    row_errors_.clear();
+    fail(line, std::string_view(end, 0),
+         "row has " + field_count_text(index + 1) + " and ends before column \"" +
+             std::string(kNames[static_cast<std::size_t>(columns_[index + 1])]) + "\"; expected " +
+             std::to_string(columns_.size()) + ", one per header column");
+  }
+  if (!row_errors_.empty()) {
+    std::vector<simcore::Diagnostic> errors = std::move(row_errors_);
+    row_errors_.clear();
+    throw simcore::InputError(std::move(errors));
+  }
+  job.work = duration_s * static_cast<double>(job.accelerators);
+  previous_submit_ = job.submit;
+  previous_line_ = lines_.line_number();
+  return job;
+}
+
+}  // namespace wattsim::traces

@@ -1,0 +1,86 @@
+#pragma once
+// The project's job CSV, read as a stream of workloads::Job (constant memory in the trace's
+// length: one 1 MiB chunk plus the current line).
+//
+// The header row names the columns, in any order:
+//   required  job_id       whole number >= 0
+//             submit_s     submit time, seconds >= 0 since the trace's start; rows sorted by it
+//             gpus         accelerators, whole number >= 1
+//             duration_s   runtime at full speed, seconds >= 0 (work = duration_s * gpus)
+//             util         utilisation in [0, 1]
+//   optional  beta         compute-bound fraction in [0, 1] (empty or absent: JobCsvOptions)
+//             earliest_start_s, deadline_s, estimate_s   seconds >= 0 (empty: none)
+//             user, queue, tags                          free text (empty: empty)
+//
+//   job_id,submit_s,gpus,duration_s,util
+//   0,0.000,8,3600.000,0.9000       -> 8 accelerators, work 28,800 accelerator-seconds
+//
+// Fields are separated by commas and may not be quoted. Lines end with LF or CRLF; empty
+// lines are skipped. Times are rounded to the nearest microsecond. Errors throw
+// simcore::InputError with where = "path:line:column" (column in characters, 1-based, where
+// the offending field starts), e.g.
+//   jobs.csv:12:9: submit_s is "abc"; expected a number of seconds >= 0
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simcore/error.hpp"
+#include "simcore/time.hpp"
+#include "traces/csv_text.hpp"
+#include "workloads/job.hpp"
+
+namespace wattsim::traces {
+
+struct JobCsvOptions {
+  double default_beta = 1.0;  // beta for rows without one, in [0, 1]
+};
+
+class JobCsvReader : public workloads::JobSource {
+ public:
+  // Opens the file and checks its header. Throws simcore::InputError for a file that cannot
+  // be read, has no header, or whose header misses, repeats or misspells columns (all header
+  // problems at once), and for a default_beta outside [0, 1].
+  explicit JobCsvReader(std::string path, JobCsvOptions options = {});
+
+  // The next job; nothing at the end of the file. Throws simcore::InputError for a bad row,
+  // with every problem of that row.
+  std::optional<workloads::Job> next() override;
+
+  const std::string& path() const { return lines_.path(); }
+  // 1-based number of the line last read.
+  std::size_t line_number() const { return lines_.line_number(); }
+
+ private:
+  enum class Column : std::uint8_t {
+    kJobId,
+    kSubmit,
+    kGpus,
+    kDuration,
+    kUtil,
+    kBeta,
+    kEarliestStart,
+    kDeadline,
+    kEstimate,
+    kUser,
+    kQueue,
+    kTags,
+  };
+
+  void read_header();
+  workloads::Job parse_row(std::string_view line);
+  void fail(std::string_view line, std::string_view field, std::string message);
+  void fail_field(std::string_view line, std::string_view field, Column column);
+  void fail_time(std::string_view line, std::string_view field, Column column);
+
+  LineReader lines_;
+  JobCsvOptions options_;
+  std::vector<Column> columns_;  // by position in the header
+  std::vector<simcore::Diagnostic> row_errors_;
+  simcore::SimTime previous_submit_ = simcore::SimTime::min();
+  std::size_t previous_line_ = 0;
+};
+
+}  // namespace wattsim::traces

@@ -1,0 +1,43 @@
+#pragma once
+// A training or batch job (DESIGN.md §6).
+//
+// Work is measured in accelerator-seconds at full speed: a job of `work` on `accelerators`
+// accelerators that all run at relative speed s (see models/power/accelerator.hpp) finishes
+// after work / (accelerators * s) seconds. A trace's duration_s is the runtime at full speed,
+// so work = duration_s * accelerators.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "simcore/time.hpp"
+
+namespace wattsim::workloads {
+
+struct Job {
+  std::uint64_t id = 0;
+  simcore::SimTime submit;
+  std::uint32_t accelerators = 1;
+  double work = 0.0;          // accelerator-seconds at full speed
+  double utilisation = 1.0;   // in [0, 1]
+  double beta = 1.0;          // compute-bound fraction in [0, 1]
+  std::optional<simcore::SimTime> earliest_start;  // not before (a flexibility window)
+  std::optional<simcore::SimTime> deadline;        // should end by
+  std::optional<simcore::SimTime> estimate;        // user's runtime estimate (for backfilling)
+  std::string user, queue, tags;                   // free text; tags separated by ';'
+
+  // Runtime at full speed, in seconds.
+  double duration_s() const { return work / static_cast<double>(accelerators); }
+};
+
+// A stream of jobs in non-decreasing submit order: a trace reader or a generator. Streams
+// hold only what they need for the next job, so memory does not grow with the trace.
+class JobSource {
+ public:
+  virtual ~JobSource() = default;
+  // The next job, or nothing at the end. Input errors throw simcore::InputError with where
+  // the problem is (file:line:column for traces).
+  virtual std::optional<Job> next() = 0;
+};
+
+}  // namespace wattsim::workloads
