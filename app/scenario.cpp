@@ -109,10 +109,7 @@ class Parser {
     }
     return false;
   }
-  void check_readable(const std::string& json_path, const std::string& file) {
-    std::ifstream in(file);
-    if (!in) errors_.add(json_path, "cannot read \"" + file + "\": " + std::strerror(errno));
-  }
+
 
   void parse_catalog();
   void parse_site(json& site_doc, const std::string& path, datacenter::SiteConfig& site, bool has_name);

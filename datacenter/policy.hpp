@@ -40,15 +40,17 @@ class ClusterView {
   std::size_t node_count() const { return s_.nodes.size(); }
   std::uint32_t site_of(NodeId n) const { return s_.nodes[n].site; }
   std::uint32_t accelerators(NodeId n) const { return static_cast<std::uint32_t>(s_.nodes[n].owner.size()); }
-  std::uint32_t free_accelerators(NodeId n) const { return s_.free_accels.get(n); }
+  std::uint32_t free_accelerators(NodeId n) const { return s_.capacity.free(n); }
   power::NodeState node_state(NodeId n) const { return s_.nodes[n].node.state(); }
   std::uint32_t max_node_accelerators() const { return s_.max_node_accelerators; }
   // Lowest-index node at or after `from` with at least `count` free accelerators; kNone if none.
   std::size_t first_node_with_free(std::uint32_t count, std::size_t from = 0) const {
-    return s_.free_accels.first_at_least(count, from);
+    return s_.capacity.first_with(count, from);
   }
   // Lowest-index node at or after `from` whose accelerators are all free; kNone if none.
-  std::size_t first_free_node(std::size_t from = 0) const { return s_.free_nodes.first_at_least(1, from); }
+  std::size_t first_free_node(std::size_t from = 0) const { return s_.capacity.first_whole(from); }
+  // The free-capacity index itself, to copy for "what if" questions.
+  const FreeCapacity& capacity() const { return s_.capacity; }
 
   // Sites.
   std::size_t site_count() const { return s_.sites.size(); }

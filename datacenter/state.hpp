@@ -55,7 +55,6 @@ struct CarbonAccount {
 
 struct RunningJob {
   workloads::Job job;
-  std::uint64_t queue_seq = 0;
   simcore::SimTime start;
   std::uint32_t site = 0;
   std::vector<AccelRef> accels;
@@ -88,8 +87,7 @@ struct WorldState {
   simcore::SimTime now;
   std::vector<NodeEntry> nodes;
   std::vector<SiteState> sites;
-  MaxTree free_accels;  // per node: free accelerators (0 unless idle or busy)
-  MaxTree free_nodes;   // per node: 1 when every accelerator is free (and the node is up)
+  FreeCapacity capacity;  // per node: free accelerators (0 unless the node is idle or busy)
   std::deque<QueuedJob> queue;
   std::vector<RunningJob> running;  // by slot
   std::vector<SlotId> free_slots;

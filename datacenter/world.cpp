@@ -24,8 +24,9 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
   std::uint32_t racks = 0;
   state_.sites.reserve(config_.sites.size());
   for (std::uint32_t i = 0; i < config_.sites.size(); ++i) build_site(config_.sites[i], i, racks);
-  state_.free_accels = MaxTree(state_.nodes.size());
-  state_.free_nodes = MaxTree(state_.nodes.size());
+  std::vector<std::uint32_t> totals;
+  for (const auto& e : state_.nodes) totals.push_back(static_cast<std::uint32_t>(e.owner.size()));
+  state_.capacity = FreeCapacity(std::move(totals));
   for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
     max_site_accelerators_ = std::max(max_site_accelerators_, state_.sites[s].accelerators);
   }
@@ -72,7 +73,7 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
         std::string name = rack_name + "/node-" + std::to_string(n);
         const bool lossy = !g.node->psu.lossless();
         spec.elements.push_back({name, power::ElementKind::kNode, rack_name,
-                                 lossy || std::isfinite(g.node->psu_rated_w) ? g.node->psu_rated_w : kUnlimited,
+                                 g.node->psu_rated_w,
                                  lossy ? std::optional<power::EfficiencyCurve>(g.node->psu) : std::nullopt});
         node_elements.emplace_back(&g, std::move(name));
       }
@@ -245,10 +246,10 @@ void World::start(std::uint64_t seq, const Placement& placement) {
     for (std::size_t k = 0; k < i; ++k) {
       if (placement.parts[k].node == p.node) throw std::logic_error("policy named " + node_text(p.node) + " twice in a placement");
     }
-    if (p.accelerators == 0 || p.accelerators > state_.free_accels.get(p.node)) {
+    if (p.accelerators == 0 || p.accelerators > state_.capacity.free(p.node)) {
       throw std::logic_error("policy placed " + std::to_string(p.accelerators) + " accelerators of job " +
                              std::to_string(job.id) + " on " + node_text(p.node) + ", which has " +
-                             std::to_string(state_.free_accels.get(p.node)) + " free");
+                             std::to_string(state_.capacity.free(p.node)) + " free");
     }
     total += p.accelerators;
   }
@@ -267,7 +268,6 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   }
   RunningJob& r = state_.running[slot];
   r.job = std::move(it->job);
-  r.queue_seq = seq;
   r.start = state_.now;
   r.site = site;
   r.accels.clear();
@@ -385,8 +385,7 @@ void World::update_node(NodeId n) {
   const power::NodeState st = e.node.state();
   const bool up = st == power::NodeState::kIdle || st == power::NodeState::kBusy;
   const auto free = up ? static_cast<std::uint32_t>(e.node.free_accelerators()) : 0u;
-  state_.free_accels.set(n, free);
-  state_.free_nodes.set(n, up && !e.owner.empty() && free == e.owner.size() ? 1u : 0u);
+  state_.capacity.set_free(n, free);
 }
 
 void World::update_facility(std::uint32_t site) {

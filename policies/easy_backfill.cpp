@@ -23,45 +23,10 @@ SimTime expected_runtime(const workloads::Job& job) {
   return SimTime::from_seconds(job.duration_s());
 }
 
-// First fit against an explicit free-per-node array (the view's rule, on other numbers).
-bool first_fit_on(const ClusterView& view, const std::vector<std::uint32_t>& free, std::uint32_t accelerators,
-                  Placement& out) {
-  out.clear();
-  if (accelerators <= view.max_node_accelerators()) {
-    for (NodeId n = 0; n < free.size(); ++n) {
-      if (free[n] >= accelerators) {
-        out.parts.push_back({n, accelerators});
-        return true;
-      }
-    }
-    return false;
-  }
-  for (std::uint32_t site = 0; site < view.site_count(); ++site) {
-    const NodeId first = view.site_first_node(site);
-    const NodeId last = first + view.site_node_count(site);
-    std::uint32_t still = accelerators;
-    out.clear();
-    for (NodeId n = first; n < last && still > 0; ++n) {
-      if (view.accelerators(n) == 0 || free[n] != view.accelerators(n)) continue;
-      const std::uint32_t take = std::min(still, free[n]);
-      out.parts.push_back({n, take});
-      still -= take;
-    }
-    if (still == 0) return true;
-  }
-  out.clear();
-  return false;
-}
-
 }  // namespace
 
 bool EasyBackfillPolicy::reserve(const ClusterView& view, const workloads::Job& head) {
-  const std::size_t nodes = view.node_count();
-  free_.resize(nodes);
-  for (NodeId n = 0; n < nodes; ++n) {
-    const auto st = view.node_state(n);
-    free_[n] = (st == power::NodeState::kIdle || st == power::NodeState::kBusy) ? view.free_accelerators(n) : 0;
-  }
+  future_ = view.capacity();  // O(nodes): a copy, then O(log nodes) per released accelerator
   ends_.clear();
   for (datacenter::SlotId s = 0; s < view.running_slots(); ++s) {
     const auto& r = view.running(s);
@@ -71,11 +36,12 @@ bool EasyBackfillPolicy::reserve(const ClusterView& view, const workloads::Job& 
   for (std::size_t i = 0; i < ends_.size();) {
     const SimTime t = ends_[i].first;
     for (; i < ends_.size() && ends_[i].first == t; ++i) {
-      for (const auto& a : view.running(ends_[i].second).accels) ++free_[a.node];
+      for (const auto& a : view.running(ends_[i].second).accels) future_.add_free(a.node, 1);
     }
-    if (first_fit_on(view, free_, head.accelerators, placement_)) {
+    if (first_fit(view, future_, head.accelerators, placement_)) {
       shadow_ = t;
-      spare_at_shadow_ = free_;
+      spare_at_shadow_.resize(future_.size());
+      for (NodeId n = 0; n < future_.size(); ++n) spare_at_shadow_[n] = future_.free(n);
       for (const auto& p : placement_.parts) spare_at_shadow_[p.node] -= p.accelerators;
       return true;
     }

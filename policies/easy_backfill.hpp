@@ -34,7 +34,7 @@ class EasyBackfillPolicy final : public datacenter::Policy {
   simcore::SimTime shadow_;
   std::vector<std::uint32_t> spare_at_shadow_;  // per node: free at S not reserved for the head
   std::vector<std::pair<simcore::SimTime, datacenter::SlotId>> ends_;
-  std::vector<std::uint32_t> free_;  // scratch: free accelerators per node during the walk
+  datacenter::FreeCapacity future_;  // scratch: free accelerators per node during the walk
 };
 
 }  // namespace wattsim::policies

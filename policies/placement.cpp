@@ -8,11 +8,12 @@ using datacenter::ClusterView;
 using datacenter::NodeId;
 using datacenter::Placement;
 
-bool first_fit(const ClusterView& view, std::uint32_t accelerators, Placement& out) {
+bool first_fit(const ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
+               Placement& out) {
   out.clear();
   if (accelerators == 0) return false;
   if (accelerators <= view.max_node_accelerators()) {
-    const std::size_t n = view.first_node_with_free(accelerators);
+    const std::size_t n = capacity.first_with(accelerators);
     if (n == ClusterView::kNone) return false;
     out.parts.push_back({static_cast<NodeId>(n), accelerators});
     return true;
@@ -23,9 +24,9 @@ bool first_fit(const ClusterView& view, std::uint32_t accelerators, Placement& o
     const std::size_t last = first + view.site_node_count(site);
     std::uint32_t still = accelerators;
     out.clear();
-    for (std::size_t n = view.first_free_node(first); n != ClusterView::kNone && n < last && still > 0;
-         n = view.first_free_node(n + 1)) {
-      const std::uint32_t take = std::min(still, view.accelerators(static_cast<NodeId>(n)));
+    for (std::size_t n = capacity.first_whole(first); n != ClusterView::kNone && n < last && still > 0;
+         n = capacity.first_whole(n + 1)) {
+      const std::uint32_t take = std::min(still, capacity.total(n));
       out.parts.push_back({static_cast<NodeId>(n), take});
       still -= take;
     }

@@ -12,7 +12,13 @@
 
 namespace wattsim::policies {
 
-// Fills `out` and returns true when the job fits now.
-bool first_fit(const datacenter::ClusterView& view, std::uint32_t accelerators, datacenter::Placement& out);
+// Fills `out` and returns true when the job fits in `capacity` (a copy of the view's, say,
+// with future releases added).
+bool first_fit(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity,
+               std::uint32_t accelerators, datacenter::Placement& out);
+// ... in the capacity free now.
+inline bool first_fit(const datacenter::ClusterView& view, std::uint32_t accelerators, datacenter::Placement& out) {
+  return first_fit(view, view.capacity(), accelerators, out);
+}
 
 }  // namespace wattsim::policies

@@ -152,17 +152,6 @@ StepSeries shift_series(const StepSeries& series, SimTime offset) {
   return b.finish(series.end() == SimTime::max() ? SimTime::max() : series.end() + offset);
 }
 
-StepSeries repeat_series(const StepSeries& series, SimTime until) {
-  if (series.end() == SimTime::max()) return series;
-  const SimTime period = series.end() - series.start();
-  StepSeriesBuilder b(series.name());
-  SimTime offset = SimTime::zero();
-  for (; series.start() + offset < until; offset += period) {
-    for (std::size_t i = 0; i < series.size(); ++i) b.append(series.times()[i] + offset, series.values()[i]);
-  }
-  return b.finish(series.start() + offset);
-}
-
 void StepSeriesBuilder::append(SimTime t, double value) {
   if (!std::isfinite(value)) {
     throw InputError(name_, point_text(times_.size(), t) + ": value is " + std::to_string(value) +

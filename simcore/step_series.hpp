@@ -64,10 +64,6 @@ class StepSeries {
 // series in calendar time (microseconds since the epoch) into simulated time.
 StepSeries shift_series(const StepSeries& series, SimTime offset);
 
-// The series repeated back to back (period = end - start, which must be finite) until it
-// covers [start, until).
-StepSeries repeat_series(const StepSeries& series, SimTime until);
-
 // Integral of a(t) * b(t) over [t0, t1] in (a-unit)(b-unit)-seconds, exact over the merged
 // breakpoints of both series. Requires the span inside both domains.
 double integral_of_product(const StepSeries& a, const StepSeries& b, SimTime t0, SimTime t1);

@@ -110,22 +110,13 @@ TEST_CASE("a cursor walks forward giving values and running integrals", "[simcor
   CHECK_THROWS_AS(c.integral_to(h(4) + SimTime::from_us(1)), std::out_of_range);
 }
 
-TEST_CASE("series can be shifted in time and repeated", "[simcore][step_series]") {
+TEST_CASE("series can be shifted in time", "[simcore][step_series]") {
   const StepSeries s = example();  // 0-4 h
   const StepSeries later = shift_series(s, h(10));
   CHECK(later.start() == h(10));
   CHECK(later.end() == h(14));
   CHECK(later.value_at(h(12)) == 200.0);
   CHECK(later.integral(h(10), h(14)) == s.integral(h(0), h(4)));
-  const StepSeries days = repeat_series(s, h(10));  // three periods: 0-4, 4-8, 8-12 h
-  CHECK(days.end() == h(12));
-  CHECK(days.value_at(h(4.5)) == 100.0);
-  CHECK(days.value_at(h(7.5)) == 50.0);
-  CHECK(days.value_at(h(9)) == 200.0);
-  CHECK(days.integral(h(0), h(12)) == Approx(3 * s.integral(h(0), h(4))).epsilon(1e-15));
-  // A period that starts and ends on the same value merges across the seam.
-  const StepSeries flat({h(0), h(1)}, {5.0, 5.0}, h(2));
-  CHECK(repeat_series(flat, h(6)).size() == 1);
 }
 
 TEST_CASE("a periodic cursor repeats the series forever", "[simcore][step_series]") {
