@@ -35,9 +35,11 @@ class ResultObserver final : public datacenter::WorldObserver {
  public:
   ResultObserver(results::ResultWriter& writer, const Scenario& sc) : writer_(writer) {
     static const std::vector<std::string> columns = {
-        "time_s", "duration_s", "it_power_kw", "facility_power_kw", "busy_accelerators",
-        "queued_jobs", "carbon_intensity_g_per_kwh", "carbon_rate_kg_per_h"};
-    static const std::vector<std::string> units = {"s", "s", "kW", "kW", "1", "1", "g/kWh", "kg/h"};
+        "time_s", "duration_s", "it_power_kw", "facility_power_kw", "busy_accelerators", "queued_jobs",
+        "carbon_intensity_g_per_kwh", "carbon_rate_kg_per_h", "carbon_location_rate_kg_per_h", "renewable_kw",
+        "battery_kw", "battery_soc_kwh", "grid_import_kw", "grid_export_kw", "price"};
+    static const std::vector<std::string> units = {"s", "s", "kW", "kW", "1", "1", "g/kWh", "kg/h", "kg/h",
+                                                   "kW", "kW", "kWh", "kW", "kW", "currency/kWh"};
     total_ = &writer_.add_table("/timeseries", columns, units);
     if (sc.world.sites.size() > 1) {
       for (const auto& site : sc.world.sites) {
@@ -66,7 +68,14 @@ class ResultObserver final : public datacenter::WorldObserver {
                           r.busy_accelerators,
                           r.queued_jobs,
                           r.carbon_intensity_g_per_kwh,
-                          r.carbon_rate_kg_per_s * 3600.0};
+                          r.carbon_rate_kg_per_s * 3600.0,
+                          r.carbon_location_rate_kg_per_s * 3600.0,
+                          r.renewable_w / 1e3,
+                          r.battery_w / 1e3,
+                          r.battery_energy_j / 3.6e6,
+                          r.grid_import_w / 1e3,
+                          r.grid_export_w / 1e3,
+                          r.price_per_kwh};
     if (r.site == datacenter::IntervalRecord::kAllSites) {
       total_->append(row);
     } else if (!sites_.empty()) {
@@ -81,6 +90,8 @@ class ResultObserver final : public datacenter::WorldObserver {
 };
 
 std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s) {
+  const carbon::LedgerTotals& l = s.ledger;
+  const supply::Flows& f = s.supply;
   return {
       {"it_energy_kwh", s.it_energy_j / 3.6e6, "kWh"},
       {"facility_energy_kwh", s.facility_energy_j / 3.6e6, "kWh"},
@@ -96,6 +107,29 @@ std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s
       {"accelerators", static_cast<double>(s.accelerators), "1"},
       {"capacity_violations", static_cast<double>(s.capacity_violations), "1"},
       {"capacity_violation_s", s.capacity_violation_s, "s"},
+      {"carbon_operational_kg", l.operational_kg(), "kg CO2e"},
+      {"carbon_grid_kg", l.grid_kg, "kg CO2e"},
+      {"carbon_market_kg", l.market_annual_kg, "kg CO2e"},
+      {"carbon_market_hourly_kg", l.market_hourly_kg, "kg CO2e"},
+      {"cfe_hourly", l.cfe_hourly(), "1"},
+      {"export_avoided_kg", l.export_avoided_kg, "kg CO2e"},
+      {"credits_kg", l.credits_kg, "kg CO2e"},
+      {"credits_retired_kg", l.credits_retired_kg, "kg CO2e"},
+      {"credits_cost", l.credits_cost, "currency"},
+      {"energy_cost", l.energy_cost, "currency"},
+      {"demand_charges", l.demand_charges, "currency"},
+      {"cue", s.it_energy_j > 0 ? l.operational_kg() / (s.it_energy_j / 3.6e6) : 0.0, "kg CO2e/kWh"},
+      {"renewable_generated_kwh", f.renewable_j / 3.6e6, "kWh"},
+      {"renewable_used_kwh", (f.renewable_j - f.curtailed_j) / 3.6e6, "kWh"},
+      {"renewable_curtailed_kwh", f.curtailed_j / 3.6e6, "kWh"},
+      {"grid_import_kwh", f.import_j / 3.6e6, "kWh"},
+      {"grid_export_kwh", f.export_j / 3.6e6, "kWh"},
+      {"ppa_kwh", l.ppa_j / 3.6e6, "kWh"},
+      {"battery_charged_kwh", f.charge_j / 3.6e6, "kWh"},
+      {"battery_discharged_kwh", f.discharge_j / 3.6e6, "kWh"},
+      {"battery_losses_kwh", f.battery_loss_j / 3.6e6, "kWh"},
+      {"battery_full_cycles", s.battery_full_cycles, "1"},
+      {"battery_capacity_end_kwh", s.battery_capacity_j / 3.6e6, "kWh"},
   };
 }
 
@@ -131,7 +165,16 @@ void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double w
              "overhead {:.6g} kWh\n",
              t.jobs_energy_j / 3.6e6, t.idle_energy_j / 3.6e6, t.psu_loss_j / 3.6e6, t.distribution_loss_j / 3.6e6,
              t.overhead_j / 3.6e6);
-  fmt::print("carbon       location-based {:.6g} kg CO2e\n", t.carbon_location_kg);
+  const auto& l = t.ledger;
+  fmt::print("carbon       location-based {:.6g} kg, operational {:.6g} kg (credits {:.6g} kg), market-based {:.6g} kg; "
+             "hourly CFE {:.1f} %\n",
+             t.carbon_location_kg, l.operational_kg(), l.credits_kg, l.market_annual_kg, 100.0 * l.cfe_hourly());
+  if (t.supply.renewable_j > 0 || t.supply.charge_j > 0 || l.energy_cost != 0) {
+    fmt::print("supply       renewables {:.6g} kWh ({:.6g} curtailed), grid import {:.6g} kWh, export {:.6g} kWh, "
+               "battery {:.3g} cycles; energy cost {:.6g}\n",
+               t.supply.renewable_j / 3.6e6, t.supply.curtailed_j / 3.6e6, t.supply.import_j / 3.6e6,
+               t.supply.export_j / 3.6e6, t.battery_full_cycles, l.energy_cost);
+  }
   fmt::print("jobs         {} submitted, {} completed, {} running, {} queued, {} rejected; makespan {:.6g} s\n",
              r.jobs_submitted, r.jobs_completed, r.jobs_running, r.jobs_queued, r.jobs_rejected, r.makespan.to_seconds());
   fmt::print("waits        mean {:.6g} s, p95 {:.6g} s, max {:.6g} s\n", r.mean_wait_s, r.p95_wait_s, r.max_wait_s);

@@ -1,5 +1,6 @@
 #include "app/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -114,7 +115,18 @@ class Parser {
   void parse_catalog();
   void parse_site(json& site_doc, const std::string& path, datacenter::SiteConfig& site, bool has_name);
   void parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site);
+  enum class SeriesUnit { kIntensity, kPower, kFraction, kPrice, kPricePerTonne };
+  struct ParsedSeries {
+    simcore::StepSeries series;  // in simulated time
+    bool periodic = false;
+  };
+  // A signal: a constant (a number or a quantity) or {"csv": ...} read, converted to its unit,
+  // checked against [min, max], aligned to the scenario's start and checked to cover the run.
+  std::optional<ParsedSeries> parse_series(json& v, const std::string& path, SeriesUnit unit, const std::string& name,
+                                           double min, double max);
   void parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site);
+  void parse_credits(json& c, const std::string& path, datacenter::SiteConfig& site);
+  void parse_supply(json& s, const std::string& path, datacenter::SiteConfig& site);
   void parse_workload(json& w, const std::string& path);
   void parse_generator(json& g, const std::string& path);
   void parse_policy(json& p, const std::string& path);
@@ -139,7 +151,7 @@ Scenario Parser::parse() {
   sc_.file = file_;
   if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
   reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
-                                "sites", "workload", "policy", "output"});
+                                "supply", "sites", "workload", "policy", "output"});
   field(doc_, "name", fs::path(file_).stem().string());
   if (const auto n = reader_.string(doc_, "name", "", true)) sc_.name = *n;
   reader_.string(doc_, "description", "", false);
@@ -174,7 +186,7 @@ Scenario Parser::parse() {
   }
 
   if (doc_.contains("sites")) {
-    for (const char* k : {"facility", "carbon"}) {
+    for (const char* k : {"facility", "carbon", "supply"}) {
       if (doc_.contains(k)) errors_.add(k, "cannot be given beside \"sites\": give each site its own");
     }
     json& sites = doc_["sites"];
@@ -194,6 +206,13 @@ Scenario Parser::parse() {
     parse_site(doc_, "", site, false);
     sc_.world.sites.push_back(std::move(site));
   }
+  // The calendar: simulated time 0 is `start` (given, or the first series' first time, or
+  // 2023-01-01, the year of the shipped data), for hourly matching and monthly periods.
+  if (!start_abs_) {
+    start_abs_ = traces::parse_utc_time("2023-01-01T00:00:00Z");
+    doc_["start"] = "2023-01-01T00:00:00Z";
+  }
+  for (auto& site : sc_.world.sites) site.supply.calendar_origin = *start_abs_;
   if (sc_.policy != nullptr && !sc_.policy->powers_nodes_on) {
     for (std::size_t i = 0; i < sc_.world.sites.size(); ++i) {
       if (sc_.world.sites[i].initial_node_state == power::NodeState::kOff) {
@@ -220,7 +239,7 @@ void Parser::parse_catalog() {
 void Parser::parse_site(json& s, const std::string& path, datacenter::SiteConfig& site, bool has_name) {
   if (!reader_.expect_object(s, path)) return;
   if (has_name) {
-    reader_.check_keys(s, path, {"name", "facility", "carbon"});
+    reader_.check_keys(s, path, {"name", "facility", "carbon", "supply"});
     if (const auto n = reader_.string(s, "name", path, true)) {
       site.name = *n;
       if (n->empty() || n->find('/') != std::string::npos) {
@@ -237,6 +256,7 @@ void Parser::parse_site(json& s, const std::string& path, datacenter::SiteConfig
     errors_.add(member_path(path, "facility"), "missing; this field is required");
   }
   parse_carbon(field(s, "carbon", json::object()), member_path(path, "carbon"), site);
+  if (s.contains("supply")) parse_supply(s["supply"], member_path(path, "supply"), site);
 }
 
 std::optional<power::EfficiencyCurve> Parser::curve(const json& object, const std::string& path,
@@ -359,76 +379,386 @@ void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteCo
   need_capacity("UPS", d.ups_curve.has_value(), d.ups_capacity_w, member_path(pp, "ups"));
 }
 
-void Parser::parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site) {
-  if (!reader_.expect_object(c, path)) return;
-  reader_.check_keys(c, path, {"intensity"});
-  json& intensity = field(c, "intensity", "0 g/kWh");
-  const std::string p = member_path(path, "intensity");
-  if (!intensity.is_object()) {
-    if (const auto k = reader_.quantity_value(intensity, p, Dimension::kCarbonIntensity)) {
-      site.carbon_intensity_g_per_kwh = simcore::StepSeries::constant(*k, SimTime::zero(), SimTime::max(), "carbon intensity");
+std::optional<Parser::ParsedSeries> Parser::parse_series(json& v, const std::string& p, SeriesUnit unit,
+                                                         const std::string& name, double min, double max) {
+  const auto in_range = [&](double x, const std::string& where) {
+    if (x >= min && x <= max) return true;
+    errors_.add(where, "is " + catalog::format_number(x) + "; expected a value in [" + catalog::format_number(min) + ", " +
+                           catalog::format_number(max) + "]");
+    return false;
+  };
+  // A constant.
+  if (!v.is_object()) {
+    std::optional<double> x;
+    switch (unit) {
+      case SeriesUnit::kIntensity: x = reader_.quantity_value(v, p, Dimension::kCarbonIntensity); break;
+      case SeriesUnit::kPower: x = reader_.quantity_value(v, p, Dimension::kPower); break;
+      case SeriesUnit::kFraction: x = reader_.quantity_value(v, p, Dimension::kFraction); break;
+      case SeriesUnit::kPrice:
+      case SeriesUnit::kPricePerTonne:
+        if (v.is_number()) {
+          x = v.get<double>();
+        } else {
+          errors_.add(p, std::string("expected a number (") +
+                             (unit == SeriesUnit::kPrice ? "currency per kWh" : "currency per tonne") + ") or a CSV series, found " +
+                             catalog::json_type_name(v));
+        }
+        break;
     }
-    return;
+    if (!x || !in_range(*x, p)) return std::nullopt;
+    return ParsedSeries{simcore::StepSeries::constant(*x, SimTime::zero(), SimTime::max(), name), false};
   }
-  reader_.check_keys(intensity, p, {"csv", "time_column", "value_column", "unit", "repeat"});
-  const auto csv = reader_.string(intensity, "csv", p, true);
+  reader_.check_keys(v, p, {"csv", "time_column", "value_column", "unit", "repeat", "empty_cells", "max_gap", "time_marks"});
+  const auto csv = reader_.string(v, "csv", p, true);
   traces::SeriesCsvOptions options;
-  options.name = "carbon intensity";
-  options.time_column = reader_.string(intensity, "time_column", p, false).value_or("");
-  options.value_column = reader_.string(intensity, "value_column", p, false).value_or("");
-  field(intensity, "unit", "g/kWh");
-  if (const auto u = reader_.string(intensity, "unit", p, true)) {
+  options.name = name;
+  options.time_column = reader_.string(v, "time_column", p, false).value_or("");
+  options.value_column = reader_.string(v, "value_column", p, false).value_or("");
+  // The unit: given, else in the value column's header ("Price (USD/MWh)"), else the default.
+  std::string unit_text = reader_.string(v, "unit", p, false).value_or("");
+  if (unit_text.empty()) unit_text = traces::unit_in_header(options.value_column);
+  const auto unit_factor = [&](const std::string& u) -> std::optional<double> {
     try {
-      options.scale = simcore::parse_quantity("1 " + *u, Dimension::kCarbonIntensity);
+      switch (unit) {
+        case SeriesUnit::kIntensity: return simcore::parse_quantity("1 " + (u.empty() ? "g/kWh" : u), Dimension::kCarbonIntensity);
+        case SeriesUnit::kPower: return simcore::parse_quantity("1 " + u, Dimension::kPower);
+        case SeriesUnit::kFraction: return u.empty() ? 1.0 : simcore::parse_quantity("1 " + u, Dimension::kFraction);
+        case SeriesUnit::kPrice: {
+          // "USD/MWh", "EUR/kWh", "per MWh": to currency per kWh.
+          const auto slash = u.rfind('/');
+          const std::string per = u.rfind("per ", 0) == 0 ? u.substr(4) : slash == std::string::npos ? "" : u.substr(slash + 1);
+          if (per == "kWh") return 1.0;
+          if (per == "MWh") return 1e-3;
+          if (per == "Wh") return 1e3;
+          throw simcore::InputError("", "");
+        }
+        case SeriesUnit::kPricePerTonne: {
+          const auto slash = u.rfind('/');
+          const std::string per = u.rfind("per ", 0) == 0 ? u.substr(4) : slash == std::string::npos ? "" : u.substr(slash + 1);
+          if (per == "t") return 1.0;
+          if (per == "kg") return 1e3;
+          throw simcore::InputError("", "");
+        }
+      }
     } catch (const simcore::InputError&) {
-      errors_.add(member_path(p, "unit"), "is \"" + *u + "\"; expected one of " + simcore::accepted_units(Dimension::kCarbonIntensity));
     }
+    return std::nullopt;
+  };
+  auto factor = unit_factor(unit_text);
+  if (!factor && v.contains("unit")) {
+    static const char* kExpected[] = {"one of g/kWh, kg/kWh, kg/MWh, t/MWh", "one of W, kW, MW, GW", "% or nothing",
+                                      "CURRENCY/kWh or CURRENCY/MWh", "CURRENCY/t"};
+    errors_.add(member_path(p, "unit"), "is \"" + unit_text + "\"; expected " + kExpected[static_cast<int>(unit)]);
+    return std::nullopt;
+  }
+  if (!factor) {
+    // Not a unit after all ("Carbon Intensity gCO2eq/kWh (LCA)"): the default, if there is one.
+    factor = unit_factor("");
+    if (!factor) {
+      errors_.add(member_path(p, "unit"), "missing; the values' unit is needed (it is not in the column's name)");
+      return std::nullopt;
+    }
+    unit_text.clear();
+  }
+  if (v.contains("unit") || !unit_text.empty()) field(v, "unit", unit_text);
+  options.scale = *factor;
+  options.min_value = min;
+  options.max_value = max;
+  field(v, "empty_cells", "error");
+  if (const auto mode = reader_.string(v, "empty_cells", p, true); mode && *mode == "skip") {
+    options.empty_cells = traces::SeriesCsvOptions::EmptyCells::kSkipRow;
+  } else if (mode && *mode != "error") {
+    errors_.add(member_path(p, "empty_cells"), "is \"" + *mode + "\"; expected \"error\" or \"skip\"");
+  }
+  if (v.contains("max_gap")) {
+    options.max_interval = reader_.duration(v, "max_gap", p, true);
+  } else {
+    options.detect_gaps = true;
   }
   bool repeat = false;
-  if (const auto& r = field(intensity, "repeat", false); !r.is_boolean()) {
+  if (const auto& r = field(v, "repeat", false); !r.is_boolean()) {
     errors_.add(member_path(p, "repeat"), "expected true or false, found " + catalog::json_type_name(r));
   } else {
     repeat = r.get<bool>();
   }
-  if (!csv) return;
+  if (!csv) return std::nullopt;
   const std::string file = resolve_path(member_path(p, "csv"), *csv);
   simcore::StepSeries series;
   try {
     series = traces::read_series_csv(file, options);
   } catch (const simcore::InputError& e) {
     for (const auto& d : e.diagnostics()) errors_.add(member_path(p, "csv"), (d.where.empty() ? "" : d.where + ": ") + d.message);
-    return;
+    return std::nullopt;
   }
-  // Simulated time 0 is the scenario's start, by default the series' first time.
+  // Times that mark the end of each value's interval ("the 5 minutes before the timestamp"):
+  // move the series back by one interval.
+  field(v, "time_marks", "start");
+  if (const auto marks = reader_.string(v, "time_marks", p, true); marks && *marks == "end") {
+    if (series.size() < 2) {
+      errors_.add(member_path(p, "time_marks"), "needs at least two rows to know the interval");
+      return std::nullopt;
+    }
+    series = simcore::shift_series(series, SimTime::zero() - (series.times()[1] - series.times()[0]));
+  } else if (marks && *marks != "start") {
+    errors_.add(member_path(p, "time_marks"), "is \"" + *marks + "\"; expected \"start\" or \"end\" (of each value's interval)");
+    return std::nullopt;
+  }
+  // Simulated time 0 is the scenario's start, by default the first series' first time.
   if (!start_abs_) {
     start_abs_ = series.start();
     doc_["start"] = traces::format_utc_time(series.start());
   }
   if (series.start() > *start_abs_) {
-    errors_.add(member_path(p, "csv"), "the series starts after the scenario's start (" + doc_["start"].get<std::string>() + ")");
-    return;
-  }
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    if (series.values()[i] < 0.0) {
-      errors_.add(member_path(p, "csv"), "a negative intensity (" + catalog::format_number(series.values()[i]) +
-                                             " g/kWh) at " + traces::format_utc_time(series.times()[i]));
-      return;
-    }
+    errors_.add(member_path(p, "csv"), "the series starts at " + traces::format_utc_time(series.start()) +
+                                           ", after the scenario's start (" + doc_["start"].get<std::string>() + ")");
+    return std::nullopt;
   }
   simcore::StepSeries sim = simcore::shift_series(series, SimTime::zero() - *start_abs_);
-  site.carbon_intensity_repeats = repeat;
   if (!repeat && !horizon_) {
     errors_.add(member_path(p, "repeat"), "a run without a horizon has no known length: set \"repeat\": true, or a "
                                           "horizon the series covers");
-    return;
+    return std::nullopt;
   }
   if (!repeat && sim.end() < *horizon_) {
     errors_.add(member_path(p, "csv"), "the series ends " + simcore::format_time(sim.end()) +
                                            " after the start, before the horizon (" + simcore::format_time(*horizon_) +
                                            "); set \"repeat\": true to repeat it");
-    return;
+    return std::nullopt;
   }
-  site.carbon_intensity_g_per_kwh = std::move(sim);
+  return ParsedSeries{std::move(sim), repeat};
+}
+
+void Parser::parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(c, path)) return;
+  reader_.check_keys(c, path, {"intensity", "marginal", "accounting", "credits"});
+  field(c, "accounting", "average");
+  const auto acc = reader_.string(c, "accounting", path, true);
+  if (acc && *acc != "average" && *acc != "marginal") {
+    errors_.add(member_path(path, "accounting"), "is \"" + *acc + "\"; expected \"average\" or \"marginal\"");
+  }
+  const bool marginal = acc && *acc == "marginal";
+  if (marginal && !c.contains("marginal")) {
+    errors_.add(member_path(path, "marginal"), "missing; accounting by marginal intensity needs the marginal series");
+  }
+  auto average = parse_series(field(c, "intensity", "0 g/kWh"), member_path(path, "intensity"), SeriesUnit::kIntensity,
+                              "carbon intensity", 0.0, 1e5);
+  std::optional<ParsedSeries> moer;
+  if (c.contains("marginal")) {
+    moer = parse_series(c["marginal"], member_path(path, "marginal"), SeriesUnit::kIntensity, "marginal carbon intensity", 0.0, 1e5);
+  }
+  auto& chosen = marginal ? moer : average;
+  if (chosen) {
+    site.carbon_intensity_g_per_kwh = std::move(chosen->series);
+    site.carbon_intensity_repeats = chosen->periodic;
+  }
+  if (c.contains("credits")) parse_credits(c["credits"], member_path(path, "credits"), site);
+}
+
+void Parser::parse_credits(json& c, const std::string& p, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(c, p)) return;
+  reader_.check_keys(c, p, {"policy", "period", "retire", "obligation", "price", "budget"});
+  auto& cp = site.supply.credits;
+  field(c, "policy", "none");
+  if (const auto kind = reader_.string(c, "policy", p, true)) {
+    if (*kind == "none") {
+      cp.kind = carbon::CreditKind::kNone;
+    } else if (*kind == "fixed") {
+      cp.kind = carbon::CreditKind::kFixed;
+    } else if (*kind == "net-zero") {
+      cp.kind = carbon::CreditKind::kNetZero;
+    } else {
+      errors_.add(member_path(p, "policy"), "is \"" + *kind + "\"; expected \"none\", \"fixed\" or \"net-zero\"");
+    }
+  }
+  field(c, "period", "month");
+  if (const auto period = reader_.string(c, "period", p, true)) {
+    if (*period == "month") {
+      cp.period = carbon::CreditPeriod::kMonth;
+    } else if (*period == "year") {
+      cp.period = carbon::CreditPeriod::kYear;
+    } else {
+      errors_.add(member_path(p, "period"), "is \"" + *period + "\"; expected \"month\" or \"year\"");
+    }
+  }
+  if (cp.kind == carbon::CreditKind::kFixed && !c.contains("retire")) {
+    errors_.add(member_path(p, "retire"), "missing; a fixed credit policy retires this much per period");
+  }
+  cp.retire_kg = reader_.quantity(c, "retire", p, Dimension::kMass, false).value_or(0.0);
+  cp.obligation_kg = reader_.quantity(c, "obligation", p, Dimension::kMass, false).value_or(0.0);
+  cp.budget = reader_.number(c, "budget", p, false, 0.0, 1e300).value_or(1e300);
+  if (cp.kind != carbon::CreditKind::kNone) {
+    if (!c.contains("price")) errors_.add(member_path(p, "price"), "missing; credits need a price per tonne (a number or a CSV series)");
+    if (c.contains("price")) {
+      if (auto price = parse_series(c["price"], member_path(p, "price"), SeriesUnit::kPricePerTonne, "credit price", 0.0, 1e9)) {
+        site.supply.credit_price = supply::ScaledSeries{1.0, std::move(price->series), price->periodic};
+      }
+    }
+  }
+}
+
+void Parser::parse_supply(json& s, const std::string& p, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(s, p)) return;
+  reader_.check_keys(s, p, {"solar", "wind", "ppa", "battery", "grid", "price"});
+  auto& sc = site.supply;
+  // Generators: capacity x availability x capacity factor; the factor is a normalised series
+  // ("cf") or generation scaled by the capacity it came from ("generation" + "generation_capacity").
+  const auto generators = [&](const char* key, std::vector<supply::ScaledSeries>& out, bool availability) {
+    if (!s.contains(key)) return;
+    const std::string gp = member_path(p, key);
+    json& list = s[key];
+    if (!list.is_array()) {
+      errors_.add(gp, "expected an array of generators, found " + catalog::json_type_name(list));
+      return;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string ip = index_path(gp, i);
+      json& g = list[i];
+      if (!reader_.expect_object(g, ip)) continue;
+      if (availability) {
+        reader_.check_keys(g, ip, {"name", "capacity", "availability", "cf", "generation", "generation_capacity"});
+      } else {
+        reader_.check_keys(g, ip, {"name", "capacity", "cf", "generation", "generation_capacity"});
+      }
+      reader_.string(g, "name", ip, false);
+      const auto capacity = reader_.quantity(g, "capacity", ip, Dimension::kPower, true);
+      double avail = 1.0;
+      if (availability) {
+        field(g, "availability", 1.0);
+        avail = reader_.quantity(g, "availability", ip, Dimension::kFraction, true).value_or(1.0);
+        if (avail > 1.0) errors_.add(member_path(ip, "availability"), "is above 1");
+      }
+      if (g.contains("cf") == g.contains("generation")) {
+        errors_.add(ip, "expected exactly one of \"cf\" (a capacity factor, 0 to 1) and \"generation\" (with \"generation_capacity\")");
+        continue;
+      }
+      std::optional<ParsedSeries> profile;
+      double scale = 1.0;
+      if (g.contains("cf")) {
+        profile = parse_series(g["cf"], member_path(ip, "cf"), SeriesUnit::kFraction, std::string(key) + " capacity factor", 0.0, 1.0);
+      } else {
+        const auto fleet = reader_.quantity(g, "generation_capacity", ip, Dimension::kPower, true);
+        profile = parse_series(g["generation"], member_path(ip, "generation"), SeriesUnit::kPower, std::string(key) + " generation",
+                               0.0, 1e15);
+        if (fleet && *fleet > 0) {
+          scale = 1.0 / *fleet;
+          if (profile) {
+            double peak = 0.0;
+            for (double x : profile->series.values()) peak = std::max(peak, x);
+            if (peak > *fleet * (1 + 1e-9)) {
+              errors_.add(member_path(ip, "generation_capacity"), "is " + catalog::format_number(*fleet) + " W but the series reaches " +
+                                                                     catalog::format_number(peak) + " W; expected the capacity behind the generation");
+            }
+          }
+        } else if (fleet) {
+          errors_.add(member_path(ip, "generation_capacity"), "must be positive");
+        }
+      }
+      if (capacity && profile) out.push_back({*capacity * avail * scale, std::move(profile->series), profile->periodic});
+    }
+  };
+  generators("solar", sc.renewables, true);
+  generators("wind", sc.renewables, true);
+  generators("ppa", sc.ppas, false);
+
+  if (s.contains("battery")) {
+    json& b = s["battery"];
+    const std::string bp = member_path(p, "battery");
+    if (reader_.expect_object(b, bp)) {
+      reader_.check_keys(b, bp, {"capacity", "max_charge", "max_discharge", "round_trip_efficiency", "soc_min", "soc_max",
+                                 "initial_soc", "fade_per_cycle", "fade_per_year", "dispatch", "charge_below",
+                                 "discharge_above", "grid_limit"});
+      auto& bat = sc.battery;
+      bat.capacity_j = reader_.quantity(b, "capacity", bp, Dimension::kEnergy, true).value_or(0.0);
+      if (b.contains("capacity") && !(bat.capacity_j > 0)) errors_.add(member_path(bp, "capacity"), "must be positive");
+      bat.max_charge_w = reader_.quantity(b, "max_charge", bp, Dimension::kPower, true).value_or(0.0);
+      field(b, "max_discharge", b.contains("max_charge") ? b["max_charge"] : json(0));
+      bat.max_discharge_w = reader_.quantity(b, "max_discharge", bp, Dimension::kPower, true).value_or(0.0);
+      // NREL ATB (2023-2025): 85 % round trip for utility Li-ion (docs/reference, section 4.5).
+      field(b, "round_trip_efficiency", 0.85);
+      const double rte = reader_.quantity(b, "round_trip_efficiency", bp, Dimension::kFraction, true).value_or(0.85);
+      if (!(rte > 0.0 && rte <= 1.0)) errors_.add(member_path(bp, "round_trip_efficiency"), "expected a fraction in (0, 1]");
+      bat.charge_efficiency = bat.discharge_efficiency = std::sqrt(std::clamp(rte, 1e-9, 1.0));
+      field(b, "soc_min", 0.1);
+      field(b, "soc_max", 1.0);
+      field(b, "initial_soc", 0.5);
+      bat.soc_min = reader_.quantity(b, "soc_min", bp, Dimension::kFraction, true).value_or(0.1);
+      bat.soc_max = reader_.quantity(b, "soc_max", bp, Dimension::kFraction, true).value_or(1.0);
+      sc.initial_soc = reader_.quantity(b, "initial_soc", bp, Dimension::kFraction, true).value_or(0.5);
+      if (!(bat.soc_min < bat.soc_max && bat.soc_max <= 1.0)) {
+        errors_.add(member_path(bp, "soc_min"), "expected 0 <= soc_min < soc_max <= 1");
+      }
+      if (sc.initial_soc < bat.soc_min || sc.initial_soc > bat.soc_max) {
+        errors_.add(member_path(bp, "initial_soc"), "expected a value between soc_min and soc_max");
+      }
+      field(b, "fade_per_cycle", 0.0);
+      field(b, "fade_per_year", 0.0);
+      bat.fade_per_cycle = reader_.number(b, "fade_per_cycle", bp, true, 0.0, 1.0).value_or(0.0);
+      bat.fade_per_year = reader_.number(b, "fade_per_year", bp, true, 0.0, 1.0).value_or(0.0);
+      field(b, "dispatch", "self-consumption");
+      const auto dispatch = reader_.string(b, "dispatch", bp, true);
+      auto& d = sc.dispatch;
+      if (dispatch == "self-consumption") {
+        d.strategy = supply::Dispatch::kSelfConsumption;
+      } else if (dispatch == "carbon-arbitrage") {
+        d.strategy = supply::Dispatch::kCarbonArbitrage;
+      } else if (dispatch == "peak-shaving") {
+        d.strategy = supply::Dispatch::kPeakShaving;
+      } else if (dispatch == "none") {
+        d.strategy = supply::Dispatch::kNone;
+      } else if (dispatch) {
+        errors_.add(member_path(bp, "dispatch"), "is \"" + *dispatch + "\"; expected \"self-consumption\", \"carbon-arbitrage\", "
+                                                                      "\"peak-shaving\" or \"none\"" +
+                                                                      simcore::did_you_mean(*dispatch, {"self-consumption", "carbon-arbitrage", "peak-shaving", "none"}));
+      }
+      // Thresholds: an intensity, or {"quantile": q} of each UTC day's intensities.
+      const auto threshold = [&](const char* key, double& fixed, std::optional<double>& quantile) {
+        if (!b.contains(key)) {
+          if (d.strategy == supply::Dispatch::kCarbonArbitrage) {
+            errors_.add(member_path(bp, key), "missing; carbon arbitrage needs it (an intensity, or {\"quantile\": q})");
+          }
+          return;
+        }
+        const std::string kp = member_path(bp, key);
+        if (b[key].is_object()) {
+          reader_.check_keys(b[key], kp, {"quantile"});
+          quantile = reader_.number(b[key], "quantile", kp, true, 0.0, 1.0);
+        } else if (const auto k = reader_.quantity_value(b[key], kp, Dimension::kCarbonIntensity)) {
+          fixed = *k;
+        }
+      };
+      threshold("charge_below", sc.charge_below_g_per_kwh, sc.charge_below_quantile);
+      threshold("discharge_above", sc.discharge_above_g_per_kwh, sc.discharge_above_quantile);
+      if (d.strategy == supply::Dispatch::kPeakShaving) {
+        d.grid_limit_w = reader_.quantity(b, "grid_limit", bp, Dimension::kPower, true).value_or(1e300);
+      } else if (b.contains("grid_limit")) {
+        errors_.add(member_path(bp, "grid_limit"), "is only for \"dispatch\": \"peak-shaving\"");
+      }
+    }
+  }
+
+  if (s.contains("grid")) {
+    json& g = s["grid"];
+    const std::string gp = member_path(p, "grid");
+    if (reader_.expect_object(g, gp)) {
+      reader_.check_keys(g, gp, {"export", "export_limit", "export_price_factor", "demand_charge"});
+      field(g, "export", false);
+      if (!g["export"].is_boolean()) {
+        errors_.add(member_path(gp, "export"), "expected true or false, found " + catalog::json_type_name(g["export"]));
+      } else {
+        sc.dispatch.allow_export = g["export"].get<bool>();
+      }
+      if (g.contains("export_limit")) sc.dispatch.export_limit_w = reader_.quantity(g, "export_limit", gp, Dimension::kPower, true).value_or(1e300);
+      field(g, "export_price_factor", 0.0);
+      sc.costs.export_price_factor = reader_.number(g, "export_price_factor", gp, true, 0.0, 10.0).value_or(0.0);
+      field(g, "demand_charge", 0.0);
+      sc.costs.demand_charge_per_kw_month = reader_.number(g, "demand_charge", gp, true, 0.0, 1e9).value_or(0.0);
+    }
+  }
+  if (s.contains("price")) {
+    if (auto price = parse_series(s["price"], member_path(p, "price"), SeriesUnit::kPrice, "electricity price", -1e6, 1e6)) {
+      sc.price = supply::ScaledSeries{1.0, std::move(price->series), price->periodic};
+    }
+  }
 }
 
 std::optional<std::pair<double, double>> Parser::range(const json& object, const std::string& key,

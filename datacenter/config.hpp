@@ -12,6 +12,7 @@
 #include "models/power/accelerator.hpp"
 #include "models/power/efficiency_curve.hpp"
 #include "models/power/node.hpp"
+#include "models/supply/supply_site.hpp"
 #include "simcore/step_series.hpp"
 #include "simcore/time.hpp"
 
@@ -53,6 +54,9 @@ struct SiteConfig {
   // repeats (back to back, from its first point: e.g. a year of hourly data).
   simcore::StepSeries carbon_intensity_g_per_kwh;
   bool carbon_intensity_repeats = false;
+  // On-site renewables, PPAs, a battery, prices, credits (models/supply/supply_site.hpp).
+  // Its calendar origin is the absolute UTC time of simulated time 0.
+  supply::SupplyConfig supply;
   power::NodeState initial_node_state = power::NodeState::kIdle;
 };
 

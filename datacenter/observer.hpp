@@ -34,7 +34,14 @@ struct IntervalRecord {
   double queued_jobs = 0.0;  // the whole queue (shared by all sites)
   // One site: the time average of k(t). All sites: carbon / facility energy (energy-weighted).
   double carbon_intensity_g_per_kwh = 0.0;
-  double carbon_rate_kg_per_s = 0.0;
+  double carbon_location_rate_kg_per_s = 0.0;  // k x facility power
+  double carbon_rate_kg_per_s = 0.0;           // operational: k x grid import (credits aside)
+  double renewable_w = 0.0;                    // on-site generation available
+  double battery_w = 0.0;                      // + discharging into the bus, - charging
+  double battery_energy_j = 0.0;               // stored, averaged over the interval
+  double grid_import_w = 0.0, grid_export_w = 0.0;
+  // One site: the time average of the grid price. All sites: import cost / import energy.
+  double price_per_kwh = 0.0;
 };
 
 class WorldObserver {

@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "datacenter/free_index.hpp"
 #include "models/power/accelerator.hpp"
 #include "models/power/node.hpp"
 #include "models/power/power_tree.hpp"
+#include "models/supply/supply_site.hpp"
 #include "simcore/event_queue.hpp"
 #include "simcore/meter.hpp"
 #include "simcore/step_series.hpp"
@@ -79,7 +81,7 @@ struct SiteState {
   simcore::Meter it, facility, dc, idle, jobs, busy_accelerators;
   simcore::StepCursor intensity;
   double intensity_g_per_kwh = 0.0;  // the current value, updated at each signal change
-  CarbonAccount carbon;  // facility
+  std::unique_ptr<supply::SupplySite> supply;  // the settlement of facility power
   explicit SiteState(power::PowerTree t) : tree(std::move(t)) {}
 };
 

@@ -85,6 +85,8 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
   site.pue = c.pue;
   site.intensity = simcore::StepCursor(c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
   site.intensity_g_per_kwh = site.intensity.value_at(SimTime::zero());
+  site.supply = std::make_unique<supply::SupplySite>(std::make_shared<const supply::SupplyConfig>(c.supply),
+                                                     c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
   site.tree.set_listener(this);
   rack = 0;
   std::size_t in_rack = 0;
@@ -393,7 +395,7 @@ void World::update_facility(std::uint32_t site) {
   const double p = s.tree.facility_input_w() + (s.pue - 1.0) * s.it_w;
   total_facility_w_ += p - s.facility.power_w;
   s.facility.set_power(state_.now, p);
-  s.carbon.set(k_now(site), p);
+  s.supply->set_demand(state_.now, p);
   total_facility_.set_power(state_.now, total_facility_w_);
 }
 
@@ -457,6 +459,8 @@ void World::emit_intervals(SimTime end) {
   const double span_s = (end - last_tick_).to_seconds();
   const double queued_s = queued_.energy_at(end);
   const auto record = [&](std::uint32_t site, const Snapshot& before, const Snapshot& after) {
+    const supply::Flows& a = after.flows;
+    const supply::Flows& b = before.flows;
     IntervalRecord rec;
     rec.site = site;
     rec.start = last_tick_;
@@ -465,11 +469,20 @@ void World::emit_intervals(SimTime end) {
     rec.facility_power_w = (after.facility_j - before.facility_j) / span_s;
     rec.busy_accelerators = (after.busy_s - before.busy_s) / span_s;
     rec.queued_jobs = (after.queued_s - before.queued_s) / span_s;
-    rec.carbon_rate_kg_per_s = (after.carbon_kg - before.carbon_kg) / span_s;
+    rec.carbon_location_rate_kg_per_s = (a.carbon_demand - b.carbon_demand) / 3.6e9 / span_s;
+    rec.carbon_rate_kg_per_s = (a.carbon_import - b.carbon_import) / 3.6e9 / span_s;
+    rec.renewable_w = (a.renewable_j - b.renewable_j) / span_s;
+    rec.battery_w = ((a.discharge_j - b.discharge_j) - (a.charge_j - b.charge_j)) / span_s;
+    rec.battery_energy_j = (a.soc_time_j_s - b.soc_time_j_s) / span_s;
+    rec.grid_import_w = (a.import_j - b.import_j) / span_s;
+    rec.grid_export_w = (a.export_j - b.export_j) / span_s;
     rec.carbon_intensity_g_per_kwh = (after.k - before.k) / span_s;
+    rec.price_per_kwh = (a.price_time_s - b.price_time_s) / span_s;
     if (site == IntervalRecord::kAllSites && state_.sites.size() > 1) {
-      const double energy_j = after.facility_j - before.facility_j;
-      rec.carbon_intensity_g_per_kwh = energy_j > 0 ? (after.carbon_kg - before.carbon_kg) * 3.6e9 / energy_j : 0.0;
+      const double demand_j = a.demand_j - b.demand_j;
+      rec.carbon_intensity_g_per_kwh = demand_j > 0 ? (a.carbon_demand - b.carbon_demand) / demand_j : 0.0;
+      const double import_j = a.import_j - b.import_j;
+      rec.price_per_kwh = import_j > 0 ? (a.cost_import - b.cost_import) / import_j : 0.0;
     }
     if (observer_ != nullptr) observer_->on_interval(rec);
   };
@@ -483,13 +496,14 @@ void World::emit_intervals(SimTime end) {
     now_snap.busy_s = s.busy_accelerators.energy_at(end);
     now_snap.queued_s = queued_s;
     now_snap.k = s.intensity.integral_to(end);
-    now_snap.carbon_kg = s.carbon.carbon_kg(now_snap.k);
+    // A settled copy: ticks do not split the settlement's intervals.
+    now_snap.flows = s.supply->peek(end).flows();
     record(i, snapshots_[i], now_snap);
     snapshots_[i] = now_snap;
     total.it_j += now_snap.it_j;
     total.facility_j += now_snap.facility_j;
     total.busy_s += now_snap.busy_s;
-    total.carbon_kg += now_snap.carbon_kg;
+    total.flows.add(now_snap.flows);
     total.k = now_snap.k;  // used only with one site: the time average of its intensity
   }
   record(IntervalRecord::kAllSites, total_snapshot_, total);
@@ -507,6 +521,23 @@ SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
   distribution_loss_j += o.distribution_loss_j;
   overhead_j += o.overhead_j;
   carbon_location_kg += o.carbon_location_kg;
+  supply.add(o.supply);
+  const carbon::LedgerTotals& l = o.ledger;
+  ledger.location_kg += l.location_kg;
+  ledger.grid_kg += l.grid_kg;
+  ledger.market_annual_kg += l.market_annual_kg;
+  ledger.market_hourly_kg += l.market_hourly_kg;
+  ledger.export_avoided_kg += l.export_avoided_kg;
+  ledger.credits_kg += l.credits_kg;
+  ledger.credits_retired_kg += l.credits_retired_kg;
+  ledger.credits_cost += l.credits_cost;
+  ledger.energy_cost += l.energy_cost;
+  ledger.demand_charges += l.demand_charges;
+  ledger.cfe_numerator_j += l.cfe_numerator_j;
+  ledger.cfe_denominator_j += l.cfe_denominator_j;
+  ledger.ppa_j += l.ppa_j;
+  battery_full_cycles += o.battery_full_cycles;
+  battery_capacity_j += o.battery_capacity_j;
   accelerator_seconds_busy += o.accelerator_seconds_busy;
   accelerators += o.accelerators;
   capacity_violations += o.capacity_violations;
@@ -553,7 +584,12 @@ RunSummary World::summarise(SimTime end) {
     out.distribution_loss_j = feed_j - out.it_energy_j;
     out.overhead_j = out.facility_energy_j - feed_j;
     out.peak_facility_power_w = s.facility.peak_at(end);
-    out.carbon_location_kg = snapshots_[i].carbon_kg;
+    s.supply->finish(end);
+    out.supply = s.supply->flows();
+    out.ledger = s.supply->ledger();
+    out.carbon_location_kg = out.ledger.location_kg;
+    out.battery_full_cycles = s.supply->full_cycles();
+    out.battery_capacity_j = s.supply->battery().capacity_j;
     out.accelerator_seconds_busy = s.busy_accelerators.energy_at(end);
     out.accelerators = s.accelerators;
     for (const auto& v : s.tree.violations()) {

@@ -39,6 +39,11 @@ struct SiteSummary {
   double psu_loss_j = 0, distribution_loss_j = 0, overhead_j = 0;
   double peak_facility_power_w = 0;
   double carbon_location_kg = 0;
+  // From the settlement and the carbon ledger.
+  supply::Flows supply;
+  carbon::LedgerTotals ledger;
+  double battery_full_cycles = 0;
+  double battery_capacity_j = 0;  // at the end, after fade
   double accelerator_seconds_busy = 0;
   std::uint32_t accelerators = 0;
   std::size_t capacity_violations = 0;
@@ -92,7 +97,8 @@ class World final : public Actions, private power::PowerTreeListener {
  private:
   enum EventKind : std::uint32_t { kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer };
   struct Snapshot {  // running integrals at the last measurement tick
-    double it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0, carbon_kg = 0;
+    double it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
+    supply::Flows flows;
   };
 
   void build_site(const SiteConfig& config, std::uint32_t index, std::uint32_t& rack_counter);

@@ -150,6 +150,19 @@ std::string quoted(std::string_view text) {
   return '"' + std::string(text.substr(0, cut)) + "...\"";
 }
 
+std::string number_text(double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(value);
+}
+
+std::string duration_text(simcore::SimTime span) {
+  const std::int64_t us = span.us();
+  if (us != 0 && us % 3'600'000'000 == 0) return std::to_string(us / 3'600'000'000) + " h";
+  if (us != 0 && us % 60'000'000 == 0) return std::to_string(us / 60'000'000) + " min";
+  return number_text(span.to_seconds()) + " s";
+}
+
 std::string field_count_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " field" : " fields");
 }

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "simcore/time.hpp"
+
 namespace wattsim::traces {
 
 class LineReader {
@@ -72,6 +74,14 @@ std::size_t column_of(std::string_view line, const char* position);
 // `text` in double quotes for a message, cut to about 60 bytes (at a UTF-8 character
 // boundary) with "..." when longer.
 std::string quoted(std::string_view text);
+
+// The shortest text that reads back as `value`, for messages: "1", "0.25", "-7", "1e+20",
+// "inf", "-inf".
+std::string number_text(double value);
+
+// A span for messages, in the largest of h, min and s that divides it: "3 h", "90 min",
+// "5 min", "30 s", "0.5 s", "-2 h".
+std::string duration_text(simcore::SimTime span);
 
 // "1 field", "3 fields".
 std::string field_count_text(std::size_t count);

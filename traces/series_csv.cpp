@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "simcore/error.hpp"
@@ -56,6 +57,13 @@ int days_in_month(int year, int month) {
 
 std::string two_digits(int value) {
   return (value < 10 ? "0" : "") + std::to_string(value);
+}
+
+// "[0, 1]", "at least 0", "at most 100".
+std::string bounds_text(double min_value, double max_value) {
+  if (std::isinf(min_value)) return "at most " + number_text(max_value);
+  if (std::isinf(max_value)) return "at least " + number_text(min_value);
+  return "[" + number_text(min_value) + ", " + number_text(max_value) + "]";
 }
 
 [[noreturn]] void not_a_time(std::string_view text) {
@@ -136,8 +144,16 @@ SimTime parse_utc_time(std::string_view text) {
 }
 
 simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOptions& options) {
-  LineReader lines(path);
   const std::string prefix = options.name.empty() ? "" : options.name + ": ";
+  if (!(options.min_value <= options.max_value)) {
+    throw InputError(path, prefix + "min_value " + number_text(options.min_value) + " and max_value " +
+                               number_text(options.max_value) + "; expected min_value <= max_value");
+  }
+  if (options.max_interval && *options.max_interval <= SimTime::zero()) {
+    throw InputError(
+        path, prefix + "max_interval is " + duration_text(*options.max_interval) + "; expected a positive interval");
+  }
+  LineReader lines(path);
   std::string_view line;
   do {
     if (!lines.next(line)) {
@@ -203,7 +219,11 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
   const std::string& value_name = header[value_index];
 
   simcore::StepSeriesBuilder builder(options.name.empty() ? value_name : options.name);
-  std::size_t rows = 0;
+  const bool skip_empty = options.empty_cells == SeriesCsvOptions::EmptyCells::kSkipRow;
+  std::optional<SimTime> max_interval = options.max_interval;
+  const bool gap_limit_from_file = options.detect_gaps && !max_interval;
+  std::size_t rows = 0;  // rows read, skipped ones included
+  std::size_t kept = 0;  // rows appended to the series
   SimTime last, before_last;
   std::string last_text;  // reused: its capacity stays, so rows allocate nothing
   std::size_t last_line = 0;
@@ -237,24 +257,48 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
                        prefix + time_name + " is " + quoted(time_field) + ", not after " + quoted(last_text) +
                            " on line " + std::to_string(last_line) + "; expected strictly increasing times");
     }
+    if (rows > 0) {
+      const SimTime interval = t - last;
+      if (rows == 1 && gap_limit_from_file) max_interval = interval + SimTime::from_us(interval.us() / 2);
+      if (max_interval && interval > *max_interval) {
+        throw InputError(lines.where(column_of(line, time_field.data())),
+                         prefix + "gap of " + duration_text(interval) + " after " + last_text +
+                             "; expected rows at most " + duration_text(*max_interval) + " apart" +
+                             (gap_limit_from_file ? " (1.5 x the first interval)" : ""));
+      }
+    }
+    before_last = last;
+    last = t;
+    last_text.assign(time_field);
+    last_line = lines.line_number();
+    ++rows;
     const std::string_view value_field = fields[value_index];
+    if (value_field.empty() && skip_empty) continue;
     double value = 0.0;
     if (!parse_number(value_field, value)) {
       throw InputError(lines.where(column_of(line, value_field.data())),
                        prefix + value_name + (value_field.empty() ? " is empty" : " is " + quoted(value_field)) +
                            "; expected a finite number");
     }
-    if (!std::isfinite(value * options.scale)) {
+    const double scaled = value * options.scale;
+    if (!std::isfinite(scaled)) {
       throw InputError(lines.where(column_of(line, value_field.data())),
                        prefix + value_name + " is " + quoted(value_field) + ", not finite once scaled by " +
                            std::to_string(options.scale) + "; expected a finite scaled value");
     }
-    builder.append(t, value * options.scale);
-    before_last = last;
-    last = t;
-    last_text.assign(time_field);
-    last_line = lines.line_number();
-    ++rows;
+    if (scaled < options.min_value || scaled > options.max_value) {
+      const bool below = scaled < options.min_value;
+      throw InputError(
+          lines.where(column_of(line, value_field.data())),
+          prefix + value_name + " is " + quoted(value_field) +
+              (options.scale != 1.0 ? ", " + number_text(scaled) + " once scaled by " + number_text(options.scale)
+                                    : "") +
+              (below ? ", below the minimum " + number_text(options.min_value)
+                     : ", above the maximum " + number_text(options.max_value)) +
+              "; expected " + bounds_text(options.min_value, options.max_value));
+    }
+    builder.append(t, scaled);
+    ++kept;
   }
   if (rows == 0) {
     throw InputError(path, prefix + "no data rows after the header; expected at least two (time, value) rows");
@@ -264,7 +308,35 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
                                "); expected at least two, since the last value lasts as long as the interval "
                                "between the last two rows");
   }
+  if (kept == 0) {
+    throw InputError(path, prefix + "the " + value_name + " cell is empty in all " + std::to_string(rows) +
+                               " rows; expected at least one value");
+  }
   return builder.finish(last + (last - before_last));
+}
+
+std::string unit_in_header(std::string_view column_name) {
+  // From the last closing bracket backwards: the first one whose opening bracket is found wins.
+  for (std::size_t close = column_name.size(); close-- > 0;) {
+    const char closing = column_name[close];
+    if (closing != ')' && closing != ']') continue;
+    const char opening = closing == ')' ? '(' : '[';
+    int depth = 0;
+    for (std::size_t i = close; i-- > 0;) {
+      if (column_name[i] == closing) {
+        ++depth;
+      } else if (column_name[i] == opening) {
+        if (depth == 0) {
+          std::string_view inside = column_name.substr(i + 1, close - i - 1);
+          while (!inside.empty() && (inside.front() == ' ' || inside.front() == '\t')) inside.remove_prefix(1);
+          while (!inside.empty() && (inside.back() == ' ' || inside.back() == '\t')) inside.remove_suffix(1);
+          return std::string(inside);
+        }
+        --depth;
+      }
+    }
+  }
+  return "";
 }
 
 std::string format_utc_time(simcore::SimTime t) {

@@ -19,6 +19,8 @@ using simcore::Dimension;
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kSecondsPerYear = 365.0 * 86400.0;  // "y" in simcore's time units
+constexpr double kSecondsPerDay = 86400.0;
 constexpr const char* kFormat = "wattsim-catalog/1";
 constexpr std::string_view kSections[] = {"curves", "accelerators", "nodes"};
 const std::set<std::string, std::less<>> kPrecisions = {"fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8"};
@@ -185,10 +187,41 @@ std::optional<CurveEntry> read_curve(JsonReader& r, const json& v, const std::st
   return c;
 }
 
+// Reads the optional "embodied" (a mass, kgCO2e) and "lifetime" (a time, stored in years) of an
+// accelerator or node. Both are required in base (strict) entries; elsewhere either may be left
+// out, but "embodied" without "lifetime" is an error: it cannot be amortised. Problems are
+// reported to the sink; the outputs are set only from valid values.
+void read_embodied(JsonReader& r, const json& v, const std::string& path, std::string_view what, const std::string& name,
+                   bool strict, double& embodied_kg, double& lifetime_years) {
+  const bool has_embodied = v.contains("embodied");
+  const auto embodied = r.quantity(v, "embodied", path, Dimension::kMass, strict);
+  const auto lifetime = r.quantity(v, "lifetime", path, Dimension::kTime, strict && !has_embodied);
+  if (has_embodied && !v.contains("lifetime")) {
+    r.sink().add(member_path(path, "lifetime"),
+                 "missing: " + std::string(what) + " \"" + name +
+                     "\" gives \"embodied\" but no \"lifetime\"; embodied carbon is amortised over the service "
+                     "life, so both are needed (e.g. \"lifetime\": \"5 y\")");
+  }
+  if (lifetime) {
+    if (!(*lifetime > 0.0)) {
+      r.sink().add(member_path(path, "lifetime"), "must be positive");
+    } else if (*lifetime < kSecondsPerDay) {
+      r.sink().add(member_path(path, "lifetime"),
+                   "is " + format_number(*lifetime) +
+                       " s, under a day; expected a service life in years (a plain number is in seconds: write e.g. "
+                       "\"5 y\")");
+    } else {
+      lifetime_years = *lifetime / kSecondsPerYear;
+    }
+  }
+  if (embodied) embodied_kg = *embodied;
+}
+
 std::optional<power::AcceleratorSpec> read_accelerator(JsonReader& r, const json& v, const std::string& path,
                                                        const std::string& name, bool strict) {
   if (!r.expect_object(v, path)) return std::nullopt;
-  r.check_keys(v, path, {"vendor", "tdp", "idle", "memory_gb", "memory_bandwidth_tb_s", "peak_tflops", "pstates", "source"});
+  r.check_keys(v, path, {"vendor", "tdp", "idle", "memory_gb", "memory_bandwidth_tb_s", "peak_tflops", "pstates",
+                         "embodied", "lifetime", "source"});
   const std::size_t before = r.sink().size();
   power::AcceleratorSpec a;
   a.name = name;
@@ -198,6 +231,7 @@ std::optional<power::AcceleratorSpec> read_accelerator(JsonReader& r, const json
   const auto idle = r.quantity(v, "idle", path, Dimension::kPower, true);
   a.memory_gb = r.number(v, "memory_gb", path, strict, 0.0, 1e6).value_or(0.0);
   a.memory_bandwidth_tb_s = r.number(v, "memory_bandwidth_tb_s", path, false, 0.0, 1e6).value_or(0.0);
+  read_embodied(r, v, path, "accelerator", name, strict, a.embodied_kg, a.lifetime_years);
   if (tdp && !(*tdp > 0.0)) r.sink().add(member_path(path, "tdp"), "must be positive");
   if (tdp && idle && *idle > *tdp) r.sink().add(member_path(path, "idle"), "is above the TDP");
   a.tdp_w = tdp.value_or(0.0);
@@ -284,7 +318,7 @@ std::optional<power::NodeSpec> read_node(JsonReader& r, const json& v, const std
                                          const std::map<std::string, CurveEntry>& curves, const Invalid& invalid) {
   if (!r.expect_object(v, path)) return std::nullopt;
   r.check_keys(v, path, {"accelerator", "accelerators", "base_idle", "base_busy", "off", "boot_time", "boot_energy", "psu",
-                         "psu_rated", "source"});
+                         "psu_rated", "embodied", "lifetime", "source"});
   const std::size_t before = r.sink().size();
   power::NodeSpec n;
   n.name = name;
@@ -315,6 +349,7 @@ std::optional<power::NodeSpec> read_node(JsonReader& r, const json& v, const std
   const auto boot_energy = r.quantity(v, "boot_energy", path, Dimension::kEnergy, strict);
   const auto psu = r.string(v, "psu", path, strict);
   const auto psu_rated = r.quantity(v, "psu_rated", path, Dimension::kPower, strict || psu.has_value());
+  read_embodied(r, v, path, "node", name, strict, n.embodied_kg, n.lifetime_years);
   if (base_idle && base_busy && *base_idle > *base_busy) {
     r.sink().add(member_path(path, "base_idle"), "is above base_busy; expected base_idle <= base_busy");
   }

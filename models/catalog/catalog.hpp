@@ -10,6 +10,10 @@
 //   - a new name is added; it must be complete, or start from an existing entry of the same
 //     section with "extends": "<name>". A new node may leave out "off", "boot_time" and
 //     "boot_energy" (0) and "psu" with "psu_rated" (no PSU losses, no PSU rating).
+//   - "embodied" (kgCO2e of manufacturing: a mass, "150 kg", "1.2 t") and "lifetime" (the
+//     service life it is amortised over: a time, "5 y"; stored in years of 365 d) are required
+//     in the base catalog and optional in a scenario's entries (0: not given), but "embodied"
+//     without "lifetime" is an error. A node's figure excludes its accelerators.
 // Loading validates every field (units, ranges, monotone p-states, references between
 // entries) and reports all problems at once with their JSON paths.
 //

@@ -45,6 +45,11 @@ struct AcceleratorSpec {
   double memory_gb = 0.0;
   double memory_bandwidth_tb_s = 0.0;  // 0: not given
   std::map<std::string, double> peak_tflops;  // dense peak by precision ("bf16", ...)
+  // Embodied carbon: kgCO2e of manufacturing the accelerator (card or module/package, with
+  // its HBM or other on-package/on-card memory), to be amortised over lifetime_years.
+  // 0: not given. The host it sits in is NodeSpec::embodied_kg.
+  double embodied_kg = 0.0;
+  double lifetime_years = 0.0;  // service life; 0: not given (given whenever embodied_kg is)
   std::string source;
 
   double f_max_hz() const { return pstates.back().freq_hz; }

@@ -41,6 +41,11 @@ struct NodeSpec {
   std::string psu_curve;  // catalog curve name
   EfficiencyCurve psu;
   double psu_rated_w = 0.0;
+  // Embodied carbon of the node WITHOUT its accelerators (chassis, board, CPUs, DRAM, SSDs,
+  // NICs, PSUs, fans), kgCO2e; the accelerators' own is AcceleratorSpec::embodied_kg, so a
+  // whole node is embodied_kg + accelerator_count x the accelerator's. 0: not given.
+  double embodied_kg = 0.0;
+  double lifetime_years = 0.0;  // service life; 0: not given (given whenever embodied_kg is)
   std::string source;
 };
 

@@ -145,7 +145,7 @@ TEST_CASE("each kind of scenario error is named by its JSON path", "[app][scenar
   check(R"({"sites": [{"name": "a/b", "facility": {"racks": [{"node": "DGX-H100"}]}}]})", "sites[0].name", "without \"/\"");
   // A negative intensity in a CSV.
   dir.write("neg.csv", "time,value\n2023-01-01 00:00:00,5\n2023-01-01 01:00:00,-2\n");
-  check(R"({"horizon": "1 h", "carbon": {"intensity": {"csv": "neg.csv"}}})", "carbon.intensity.csv", "negative intensity");
+  check(R"({"horizon": "1 h", "carbon": {"intensity": {"csv": "neg.csv"}}})", "carbon.intensity.csv", "neg.csv:3:21: carbon intensity: value is \"-2\", below the minimum 0");
   // A generator that never ends.
   check(R"({"workload": {"generator": {"mean_interarrival": "1 min", "sizes": [[1, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 1}}}}})",
         "workload.generator", "never finishes");

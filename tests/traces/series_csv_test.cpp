@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -319,4 +320,230 @@ TEST_CASE("format_utc_time is the inverse of parse_utc_time", "[traces][series_c
   CHECK(format_utc_time(parse_utc_time("2024-02-29T23:59:59Z")) == "2024-02-29T23:59:59Z");
   CHECK(format_utc_time(parse_utc_time("1969-12-31T23:59:59Z")) == "1969-12-31T23:59:59Z");
   CHECK(format_utc_time(parse_utc_time("2100-03-01T00:00:00Z")) == "2100-03-01T00:00:00Z");
+}
+
+TEST_CASE("unit_in_header takes the text in the last brackets", "[traces][series_csv]") {
+  using traces::unit_in_header;
+  CHECK(unit_in_header("Price (USD/MWh)") == "USD/MWh");
+  CHECK(unit_in_header("value [g/kWh]") == "g/kWh");
+  CHECK(unit_in_header("Carbon Intensity gCO₂eq/kWh (LCA)") == "LCA");
+  CHECK(unit_in_header("Datetime (UTC)") == "UTC");
+  CHECK(unit_in_header("plain") == "");
+  CHECK(unit_in_header("") == "");
+  CHECK(unit_in_header("power (W) [kW]") == "kW");  // the last pair wins
+  CHECK(unit_in_header("power [kW] (W)") == "W");
+  CHECK(unit_in_header("energy ( kWh )") == "kWh");                      // blanks trimmed
+  CHECK(unit_in_header("flow (m³/h (at 20 °C))") == "m³/h (at 20 °C)");  // nested
+  CHECK(unit_in_header("odd (kW) x)") == "kW");                          // an unmatched ")" is passed over
+  CHECK(unit_in_header("open (kW") == "");
+  CHECK(unit_in_header("mixed (kW]") == "");
+  CHECK(unit_in_header("empty ()") == "");
+}
+
+TEST_CASE("CAISO prices: offsets in both time columns, the unit in the header", "[traces][series_csv]") {
+  // The first rows of tests/data/prices/US-CAL-CISO_electricity_prices_2023.csv, and a summer
+  // row, whose local offset is -07:00 instead of -08:00.
+  const TempDir dir;
+  const std::string path = dir.write("caiso.csv",
+                                     "Datetime (UTC),Datetime (Local),Price (USD/MWh)\n"
+                                     "2023-01-01 00:00:00+00:00,2022-12-31 16:00:00-08:00,114.9452\n"
+                                     "2023-01-01 01:00:00+00:00,2022-12-31 17:00:00-08:00,118.831175\n"
+                                     "2023-01-01 02:00:00+00:00,2022-12-31 18:00:00-08:00,118.25549000000001\n"
+                                     "2023-07-01 12:00:00+00:00,2023-07-01 05:00:00-07:00,62.20355999999997\n");
+  SeriesCsvOptions options;
+  options.time_column = "Datetime (UTC)";
+  options.value_column = "Price (USD/MWh)";
+  CHECK(traces::unit_in_header(options.value_column) == "USD/MWh");
+  const auto utc = read_series_csv(path, options);
+  CHECK(utc.times() == std::vector<SimTime>{epoch_s(k2023), epoch_s(k2023 + 3600), epoch_s(k2023 + 7200),
+                                            epoch_s(1688212800)});  // 2023-07-01T12:00:00Z
+  CHECK(utc.values() == std::vector<double>{114.9452, 118.831175, 118.25549000000001, 62.20355999999997});
+  // Local times with their offsets name the same instants.
+  options.time_column = "Datetime (Local)";
+  const auto local = read_series_csv(path, options);
+  CHECK(local.times() == utc.times());
+  CHECK(local.end() == utc.end());
+
+  options.time_column = "Datetime (UTC)";
+  const auto year =
+      read_series_csv(WATTSIM_SOURCE_DIR "/tests/data/prices/US-CAL-CISO_electricity_prices_2023.csv", options);
+  CHECK(year.size() == 8759);  // 8760 hours; one pair of equal neighbours merges
+  CHECK(year.start() == epoch_s(k2023));
+  CHECK(year.end() == epoch_s(k2023 + 8760 * 3600));
+  CHECK(year.values().front() == 114.9452);
+  CHECK(year.value_at(parse_utc_time("2023-07-01 12:30:00")) == 62.20355999999997);
+  CHECK(year.value_at(parse_utc_time("2023-12-31 23:59:59")) == 41.165224999999985);
+  // Sum of the price column (computed from the file) x 1 h.
+  CHECK(year.integral(year.start(), year.end()) == Approx(538943.17322 * 3600).epsilon(1e-12));
+}
+
+TEST_CASE("empty value cells: an error, or skipped rows whose previous value holds", "[traces][series_csv]") {
+  // Rows of /work/shared/data/renewables/CISO_NG_avgCI.csv (EIA-930) around its first empty row.
+  const TempDir dir;
+  const std::string path = dir.write("ciso.csv",
+                                     "timestamp,WND,SUN,WAT,OIL,NG,COL,NUC,OTH,avg_CI\n"
+                                     "2022-01-05 09:00:00+00:00,2030.0,0.0,1092.0,46.0,7353.0,19.0,2265.0,0.0,"
+                                     "290.8370167903163\n"
+                                     "2022-01-05 10:00:00+00:00,,,,,,,,,\n"
+                                     "2022-01-05 11:00:00+00:00,2100.0,0.0,1087.0,46.0,7866.0,15.0,2268.0,0.0,"
+                                     "296.88716185921385\n");
+  SeriesCsvOptions options;
+  options.value_column = "WND";
+  auto error = error_of(path, options);
+  CHECK(error.where == path + ":3:27");
+  CHECK(error.message == "WND is empty; expected a finite number");
+
+  options.empty_cells = SeriesCsvOptions::EmptyCells::kSkipRow;
+  const SimTime nine = parse_utc_time("2022-01-05 09:00:00");
+  const auto wind = read_series_csv(path, options);
+  CHECK(wind.times() == std::vector<SimTime>{nine, nine + SimTime::hours(2)});
+  CHECK(wind.values() == std::vector<double>{2030.0, 2100.0});
+  CHECK(wind.value_at(nine + SimTime::hours(1)) == 2030.0);  // the missing hour keeps 09:00's value
+  CHECK(wind.end() == nine + SimTime::hours(3));
+  // The skipped row still counts as a row for the gap check: no gap here.
+  options.detect_gaps = true;
+  CHECK(read_series_csv(path, options).values() == wind.values());
+
+  options.value_column = "";  // the sections' files have one value column
+  SECTION("a skipped first or last row") {
+    const std::string edges = dir.write("edges.csv",
+                                        "time,v\n2023-01-01 00:00:00,\n2023-01-01 01:00:00,5\n"
+                                        "2023-01-01 02:00:00,6\n2023-01-01 03:00:00,\n");
+    const auto series = read_series_csv(edges, options);
+    CHECK(series.start() == epoch_s(k2023 + 3600));    // from the first non-empty row
+    CHECK(series.end() == epoch_s(k2023 + 4 * 3600));  // 6 holds over the empty 03:00 row, to 04:00
+    CHECK(series.values() == std::vector<double>{5.0, 6.0});
+  }
+  SECTION("every cell empty") {
+    const std::string empty = dir.write("allempty.csv", "time,v\n2023-01-01 00:00:00,\n2023-01-01 01:00:00,\n");
+    error = error_of(empty, options);
+    CHECK(error.where == empty);
+    CHECK(error.message == "the v cell is empty in all 2 rows; expected at least one value");
+  }
+  SECTION("a cell of blanks is not empty") {
+    const std::string blank = dir.write("blank.csv", "time,v\n2023-01-01 00:00:00, \n2023-01-01 01:00:00,1\n");
+    error = error_of(blank, options);
+    CHECK(error.where == blank + ":2:21");
+    CHECK(error.message == "v is \" \"; expected a finite number");
+  }
+}
+
+TEST_CASE("gaps between rows: max_interval and detect_gaps", "[traces][series_csv]") {
+  const TempDir dir;
+  const std::string path = dir.write("gap.csv",
+                                     "time,price\n2023-01-01 04:00:00,1\n2023-01-01 05:00:00,2\n"
+                                     "2023-01-01 08:00:00,3\n2023-01-01 09:00:00,4\n");
+  CHECK(read_series_csv(path, {}).size() == 4);  // no check by default
+
+  SeriesCsvOptions options;
+  options.max_interval = SimTime::hours(1);
+  auto error = error_of(path, options);
+  CHECK(error.where == path + ":4:1");
+  CHECK(error.message == "gap of 3 h after 2023-01-01 05:00:00; expected rows at most 1 h apart");
+  options.max_interval = SimTime::hours(3);  // a 3 h interval is not longer than 3 h
+  CHECK(read_series_csv(path, options).end() == epoch_s(k2023 + 10 * 3600));
+
+  options = {};
+  options.detect_gaps = true;  // 1.5 x the first interval, 1 h
+  error = error_of(path, options);
+  CHECK(error.where == path + ":4:1");
+  CHECK(error.message ==
+        "gap of 3 h after 2023-01-01 05:00:00; expected rows at most 90 min apart (1.5 x the first interval)");
+  options.max_interval = SimTime::hours(4);  // an explicit limit wins over detect_gaps
+  CHECK(read_series_csv(path, options).size() == 4);
+
+  options = {};
+  options.detect_gaps = true;
+  const std::string minutes = dir.write("minutes.csv",
+                                        "time,v\n2023-01-01 00:00:00,1\n2023-01-01 00:05:00,2\n"
+                                        "2023-01-01 00:12:00,3\n2023-01-01 00:20:30,4\n");
+  error = error_of(minutes, options);  // 7 min <= 7.5 min passes; 8.5 min does not
+  CHECK(error.where == minutes + ":5:1");
+  CHECK(error.message ==
+        "gap of 510 s after 2023-01-01 00:12:00; expected rows at most 450 s apart (1.5 x the first interval)");
+
+  options = {};
+  options.max_interval = SimTime::zero();
+  error = error_of(path, options);
+  CHECK(error.where == path);
+  CHECK(error.message == "max_interval is 0 s; expected a positive interval");
+}
+
+TEST_CASE("value bounds name the bound that was crossed", "[traces][series_csv]") {
+  const TempDir dir;
+  const auto file = [&](const std::string& value) {
+    return dir.write("cf.csv", "time,cf\n2023-01-01 00:00:00,0.5\n2023-01-01 01:00:00," + value + "\n");
+  };
+  SeriesCsvOptions options;
+  options.min_value = 0.0;
+  options.max_value = 1.0;
+  CHECK(read_series_csv(file("1"), options).values() == std::vector<double>{0.5, 1.0});  // bounds included
+  CHECK(read_series_csv(file("0"), options).values() == std::vector<double>{0.5, 0.0});
+  std::string path = file("1.2");
+  auto error = error_of(path, options);
+  CHECK(error.where == path + ":3:21");
+  CHECK(error.message == "cf is \"1.2\", above the maximum 1; expected [0, 1]");
+  path = file("-0.01");
+  error = error_of(path, options);
+  CHECK(error.where == path + ":3:21");
+  CHECK(error.message == "cf is \"-0.01\", below the minimum 0; expected [0, 1]");
+
+  options.max_value = std::numeric_limits<double>::infinity();
+  CHECK(error_of(path, options).message == "cf is \"-0.01\", below the minimum 0; expected at least 0");
+  options.min_value = -std::numeric_limits<double>::infinity();
+  options.max_value = 0.25;
+  CHECK(error_of(file("0"), options).message == "cf is \"0.5\", above the maximum 0.25; expected at most 0.25");
+
+  // Bounds apply to the scaled value.
+  options.min_value = 0.0;
+  options.max_value = 1.0;
+  options.scale = 0.5;
+  CHECK(read_series_csv(file("2"), options).values() == std::vector<double>{0.25, 1.0});
+  error = error_of(file("3"), options);
+  CHECK(error.message == "cf is \"3\", 1.5 once scaled by 0.5, above the maximum 1; expected [0, 1]");
+
+  options.min_value = 2.0;
+  error = error_of(file("1"), options);
+  CHECK(error.where == file("1"));
+  CHECK(error.message == "min_value 2 and max_value 1; expected min_value <= max_value");
+}
+
+TEST_CASE("a Solcast column is a 5-minute capacity factor from 0 to 1", "[traces][series_csv]") {
+  SeriesCsvOptions options;
+  options.time_column = "datetime";
+  options.value_column = "San Francisco";
+  options.name = "solar capacity factor";
+  options.min_value = 0.0;
+  options.max_value = 1.0;
+  options.detect_gaps = true;
+  const std::string path = WATTSIM_SOURCE_DIR "/tests/data/renewables/solcast2022_global_actual.csv";
+  const auto solar = read_series_csv(path, options);
+  const SimTime first = parse_utc_time("2022-06-08 00:05:00");
+  // 8352 rows, 5 minutes apart, no gaps; equal neighbours merge into 4973 segments.
+  CHECK(solar.size() == 4973);
+  CHECK(solar.start() == first);
+  CHECK(solar.end() == first + SimTime::minutes(5 * 8352));
+  CHECK(solar.end() == parse_utc_time("2022-07-07 00:05:00"));
+  CHECK(solar.values().front() == 0.298997);
+  CHECK(solar.value_at(parse_utc_time("2022-06-16 20:17:00")) == 0.931261);  // the column's maximum
+  CHECK(solar.value_at(parse_utc_time("2022-07-07 00:04:59")) == 0.498582);
+  // Sum of the column (computed from the file) x 300 s.
+  CHECK(solar.integral(solar.start(), solar.end()) == Approx(2134.069773 * 300).epsilon(1e-12));
+  // vessim documents these values as holding over the 5 minutes BEFORE their timestamp; the
+  // reader holds them after it, so a caller wanting vessim's reading shifts by -5 min.
+  const auto backward = simcore::shift_series(solar, SimTime::minutes(-5));
+  CHECK(backward.start() == parse_utc_time("2022-06-08 00:00:00"));
+  CHECK(backward.value_at(parse_utc_time("2022-06-16 20:12:00")) == 0.931261);
+
+  // The UTF-8 column name "São Paulo" matches too.
+  options.value_column = "São Paulo";
+  CHECK(read_series_csv(path, options).value_at(parse_utc_time("2022-06-20 20:00:00")) == 0.040461);
+
+  // A tighter bound fails at the first value above it, with the series' name.
+  options.value_column = "San Francisco";
+  options.max_value = 0.9;
+  const auto error = error_of(path, options);
+  CHECK(error.where == path + ":1674:50");  // 2022-06-13 19:25:00
+  CHECK(error.message ==
+        "solar capacity factor: San Francisco is \"0.902024\", above the maximum 0.9; expected [0, 0.9]");
 }

@@ -38,13 +38,15 @@ json small_catalog() {
           {"freq": "1500 MHz", "idle": "60 W", "max": "300 W"},
           {"freq": "2 GHz", "idle": "70 W", "max": "400 W"}
         ],
+        "embodied": "150 kg", "lifetime": "5 y",
         "source": "test"
       }
     },
     "nodes": {
       "box": {
         "accelerator": "X1", "accelerators": 4, "base_idle": "500 W", "base_busy": "1 kW", "off": "20 W",
-        "boot_time": "2 min", "boot_energy": "20 Wh", "psu": "psu-a", "psu_rated": "3 kW", "source": "test"
+        "boot_time": "2 min", "boot_energy": "20 Wh", "psu": "psu-a", "psu_rated": "3 kW",
+        "embodied": "1.2 t", "lifetime": "4 y", "source": "test"
       }
     }
   })");
@@ -222,6 +224,44 @@ TEST_CASE("built-in node values are parsed with their units", "[catalog]") {
   CHECK(cpu.psu_rated_w == 800.0);
 }
 
+TEST_CASE("every built-in accelerator and node gives its embodied carbon and lifetime", "[catalog][embodied]") {
+  const auto cat = builtin_catalog();
+  for (const auto& [name, a] : cat.accelerators()) {
+    INFO(name);
+    CHECK(a.embodied_kg > 0.0);
+    CHECK(a.embodied_kg < 1000.0);  // one card or module, not a server
+    CHECK(a.lifetime_years > 0.0);
+    CHECK_THAT(a.source, Contains("Embodied") && Contains("Lifetime"));
+  }
+  for (const auto& [name, n] : cat.nodes()) {
+    INFO(name);
+    CHECK(n.embodied_kg > 0.0);
+    CHECK(n.lifetime_years > 0.0);
+    CHECK_THAT(n.source, Contains("Embodied") && Contains("Lifetime"));
+  }
+}
+
+TEST_CASE("built-in embodied carbon values are parsed with their units", "[catalog][embodied]") {
+  const auto cat = builtin_catalog();
+  const auto& a100 = cat.accelerator("A100-SXM4-40GB");
+  CHECK(a100.embodied_kg == 150.0);  // "150 kg": Luccioni et al. (BLOOM)
+  CHECK(a100.lifetime_years == 5.0);  // "5 y"
+  CHECK_THAT(a100.source, Contains("Luccioni"));
+  CHECK(cat.accelerator("H100-SXM").embodied_kg == 258.0);
+  CHECK(cat.accelerator("B200").embodied_kg == 403.0);
+  const auto& dgx = cat.node("DGX-A100");
+  CHECK(dgx.embodied_kg == 2500.0);  // the host without its GPUs
+  CHECK(dgx.lifetime_years == 5.0);
+  CHECK(cat.node("CPU-server").embodied_kg == 1300.0);
+  // Newer parts embody more per card; the hosts more than any card.
+  CHECK(cat.accelerator("A100-SXM4-80GB").embodied_kg > a100.embodied_kg);
+  CHECK(cat.accelerator("B200").embodied_kg > cat.accelerator("H100-SXM").embodied_kg);
+  for (const auto& [name, n] : cat.nodes()) {
+    INFO(name);
+    if (n.accelerator_count > 0) CHECK(n.embodied_kg > cat.accelerator(n.accelerator).embodied_kg);
+  }
+}
+
 TEST_CASE("built-in curves are parsed point by point", "[catalog]") {
   const auto cat = builtin_catalog();
   const auto& ti = cat.curve("80plus-titanium-230v-redundant");
@@ -316,6 +356,118 @@ TEST_CASE("quantities given as plain numbers are in internal units", "[catalog]"
   CHECK(cat.accelerator("X1").tdp_w == 400.0);
   CHECK(cat.node("box").boot_time == SimTime::seconds(90));
   CHECK(cat.node("box").boot_energy_j == 18000.0);
+}
+
+TEST_CASE("embodied carbon and lifetime are parsed with their units", "[catalog][embodied]") {
+  json base = small_catalog();
+  SECTION("units") {
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.accelerator("X1").embodied_kg == 150.0);  // "150 kg"
+    CHECK(cat.accelerator("X1").lifetime_years == 5.0);  // "5 y"
+    CHECK(cat.node("box").embodied_kg == 1200.0);        // "1.2 t"
+    CHECK(cat.node("box").lifetime_years == 4.0);        // "4 y"
+  }
+  SECTION("grams, days and weeks") {
+    base["accelerators"]["X1"]["embodied"] = "90000 g";
+    base["accelerators"]["X1"]["lifetime"] = "730 d";
+    base["nodes"]["box"]["lifetime"] = "52 w";
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.accelerator("X1").embodied_kg == Approx(90.0));
+    CHECK(cat.accelerator("X1").lifetime_years == Approx(2.0));
+    CHECK(cat.node("box").lifetime_years == Approx(364.0 / 365.0));
+  }
+  SECTION("plain numbers are kg and seconds") {
+    base["accelerators"]["X1"]["embodied"] = 150;
+    base["accelerators"]["X1"]["lifetime"] = 3 * 31536000;  // s
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.accelerator("X1").embodied_kg == 150.0);
+    CHECK(cat.accelerator("X1").lifetime_years == Approx(3.0));
+  }
+  SECTION("zero embodied carbon is allowed") {
+    base["nodes"]["box"]["embodied"] = "0 kg";
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.node("box").embodied_kg == 0.0);
+    CHECK(cat.node("box").lifetime_years == 4.0);
+  }
+}
+
+TEST_CASE("invalid embodied carbon and lifetimes are reported with their paths", "[catalog][errors][embodied]") {
+  json base = small_catalog();
+  auto& x = base["accelerators"]["X1"];
+  auto& box = base["nodes"]["box"];
+  SECTION("a negative mass") {
+    x["embodied"] = "-150 kg";
+    base.erase("nodes");
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.accelerators.X1.embodied");
+    CHECK_THAT(d[0].message, Contains("negative values are not allowed"));
+  }
+  SECTION("a negative plain number") {
+    box["embodied"] = -5;
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.nodes.box.embodied");
+    CHECK_THAT(d[0].message, Contains("negative values are not allowed"));
+  }
+  SECTION("a mass in the wrong unit") {
+    x["embodied"] = "150 kWh";
+    base.erase("nodes");
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.accelerators.X1.embodied");
+    CHECK_THAT(d[0].message, Contains("\"150 kWh\""));
+    CHECK_THAT(d[0].message, Contains("mass"));
+    CHECK_THAT(d[0].message, Contains("unknown unit \"kWh\""));
+    CHECK_THAT(d[0].message, Contains("g, kg, t"));
+  }
+  SECTION("a lifetime in the wrong unit") {
+    box["lifetime"] = "5 kg";
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.nodes.box.lifetime");
+    CHECK_THAT(d[0].message, Contains("time"));
+  }
+  SECTION("embodied without lifetime names the entry") {
+    box.erase("lifetime");
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.nodes.box.lifetime");
+    CHECK_THAT(d[0].message, Contains("node \"box\" gives \"embodied\" but no \"lifetime\""));
+  }
+  SECTION("a base entry must give both") {
+    x.erase("embodied");
+    x.erase("lifetime");
+    base.erase("nodes");
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 2);
+    REQUIRE(find_where(d, "catalog.accelerators.X1.embodied") != nullptr);
+    CHECK(find_where(d, "catalog.accelerators.X1.embodied")->message == "missing; this field is required");
+    REQUIRE(find_where(d, "catalog.accelerators.X1.lifetime") != nullptr);
+    CHECK(find_where(d, "catalog.accelerators.X1.lifetime")->message == "missing; this field is required");
+  }
+  SECTION("a lifetime of 0") {
+    x["lifetime"] = "0 y";
+    base.erase("nodes");
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.accelerators.X1.lifetime");
+    CHECK(d[0].message == "must be positive");
+  }
+  SECTION("a negative lifetime") {
+    box["lifetime"] = "-4 y";
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.nodes.box.lifetime");
+    CHECK_THAT(d[0].message, Contains("negative values are not allowed"));
+  }
+  SECTION("a plain-number lifetime meant as years") {
+    box["lifetime"] = 5;  // 5 seconds
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.nodes.box.lifetime");
+    CHECK_THAT(d[0].message, Contains("under a day") && Contains("\"5 y\""));
+  }
 }
 
 TEST_CASE("a missing required field is reported with its path", "[catalog][errors]") {
@@ -637,13 +789,14 @@ TEST_CASE("several errors are all reported in one InputError", "[catalog][errors
         "vendor": "Acme", "tdp": "400 W", "tdpp": "400 W", "idle": "40 W", "memory_gb": 64,
         "peak_tflops": {"bf16": 500},
         "pstates": [{"freq": "1 GHz", "idle": "50 W", "max": "200 W"}, {"freq": "2 GHz", "idle": "70 W", "max": "400 W"}],
-        "source": "test"
+        "embodied": "150 kg", "lifetime": "5 y", "source": "test"
       }
     },
     "nodes": {
       "box": {
         "accelerator": "X1", "accelerators": 4, "base_idle": "500 W", "base_busy": "1 kW", "off": "20 kWh",
-        "boot_time": "2 min", "boot_energy": "20 Wh", "psu": "psu-a", "psu_rated": "3 kW", "source": "test"
+        "boot_time": "2 min", "boot_energy": "20 Wh", "psu": "psu-a", "psu_rated": "3 kW",
+        "embodied": "1.2 t", "lifetime": "4 y", "source": "test"
       }
     }
   })");
@@ -923,5 +1076,69 @@ TEST_CASE("a node naming an invalid accelerator points at that accelerator's err
       }
     }
     CHECK(found);
+  }
+}
+
+TEST_CASE("a scenario overrides the embodied carbon of H100-SXM", "[catalog][overrides][embodied]") {
+  const json overrides = json::parse(R"({"accelerators": {"H100-SXM": {"embodied": "0.3 t"}}})");
+  const auto base = builtin_catalog();
+  const auto cat = builtin_catalog(&overrides, "hardware");
+  const auto& h = cat.accelerator("H100-SXM");
+  CHECK(h.embodied_kg == 300.0);
+  CHECK(h.lifetime_years == base.accelerator("H100-SXM").lifetime_years);  // kept
+  CHECK(h.tdp_w == 700.0);
+  CHECK(cat.accelerator("H200-SXM").embodied_kg == base.accelerator("H200-SXM").embodied_kg);
+  CHECK(cat.node("DGX-H100").embodied_kg == base.node("DGX-H100").embodied_kg);
+}
+
+TEST_CASE("a scenario overrides a lifetime and extends keep the embodied carbon", "[catalog][overrides][embodied]") {
+  const json overrides = json::parse(R"({
+    "nodes": {"DGX-H100": {"lifetime": "6 y"}},
+    "accelerators": {"H100-96GB": {"extends": "H100-SXM", "memory_gb": 96, "embodied": "270 kg"}}
+  })");
+  const auto cat = builtin_catalog(&overrides, "hardware");
+  CHECK(cat.node("DGX-H100").lifetime_years == 6.0);
+  CHECK(cat.node("DGX-H100").embodied_kg == builtin_catalog().node("DGX-H100").embodied_kg);
+  CHECK(cat.accelerator("H100-96GB").embodied_kg == 270.0);
+  CHECK(cat.accelerator("H100-96GB").lifetime_years == 5.0);  // from H100-SXM
+}
+
+TEST_CASE("embodied carbon is optional in a scenario's own entries but needs a lifetime", "[catalog][overrides][embodied]") {
+  SECTION("left out: not given") {
+    const json overrides = json::parse(R"({"accelerators": {"NPU-3": {
+      "vendor": "Acme", "tdp": "300 W", "idle": "30 W",
+      "pstates": [{"freq": "1 GHz", "idle": "40 W", "max": "300 W"}]}}})");
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    CHECK(cat.accelerator("NPU-3").embodied_kg == 0.0);
+    CHECK(cat.accelerator("NPU-3").lifetime_years == 0.0);
+  }
+  SECTION("a lifetime alone is accepted") {
+    const json overrides = json::parse(R"({"nodes": {"my-box": {
+      "accelerators": 0, "base_idle": "100 W", "base_busy": "300 W", "lifetime": "5 y"}}})");
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    CHECK(cat.node("my-box").embodied_kg == 0.0);
+    CHECK(cat.node("my-box").lifetime_years == 5.0);
+  }
+  SECTION("embodied without lifetime in a new entry") {
+    const json overrides = json::parse(R"({"nodes": {"my-box": {
+      "accelerators": 0, "base_idle": "100 W", "base_busy": "300 W", "embodied": "1 t"}}})");
+    const auto d = builtin_errors(overrides);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "hardware.nodes.my-box.lifetime");
+    CHECK_THAT(d[0].message, Contains("node \"my-box\" gives \"embodied\" but no \"lifetime\""));
+  }
+  SECTION("removing the lifetime of a built-in entry") {
+    const json overrides = json::parse(R"({"accelerators": {"H100-SXM": {"lifetime": null}}})");
+    const auto d = builtin_errors(overrides);
+    const auto* e = find_where(d, "hardware.accelerators.H100-SXM.lifetime");
+    REQUIRE(e != nullptr);
+    CHECK_THAT(e->message, Contains("accelerator \"H100-SXM\" gives \"embodied\" but no \"lifetime\""));
+  }
+  SECTION("an override with a lifetime of 0") {
+    const json overrides = json::parse(R"({"nodes": {"DGX-B200": {"lifetime": "0 y"}}})");
+    const auto d = builtin_errors(overrides);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "hardware.nodes.DGX-B200.lifetime");
+    CHECK(d[0].message == "must be positive");
   }
 }
