@@ -73,14 +73,16 @@ int catalog_command(const std::string& name) {
       for (const auto& s : a.pstates) fmt::print("    {:>6.0f} MHz  idle {:>5.0f} W  max {:>5.0f} W\n", s.freq_hz / 1e6, s.idle_w, s.max_w);
       fmt::print("  peak dense TFLOP/s:");
       for (const auto& [p, v] : a.peak_tflops) fmt::print(" {} {:g}", p, v);
-      fmt::print("\n  source: {}\n", a.source);
+      fmt::print("\n  embodied {} kg CO2e over {} years\n  source: {}\n", a.embodied_kg, a.lifetime_years, a.source);
       return 0;
     }
     if (cat.nodes().count(name)) {
       const auto& n = cat.node(name);
-      fmt::print("{}\n  {} x {}\n  host {} W idle, {} W busy; off {} W; boot {} s, {} J\n  PSU {} rated {} W\n  source: {}\n",
+      fmt::print("{}\n  {} x {}\n  host {} W idle, {} W busy; off {} W; boot {} s, {} J\n  PSU {} rated {} W\n"
+                 "  embodied {} kg CO2e (without accelerators) over {} years\n  source: {}\n",
                  n.name, n.accelerator_count, n.accelerator, n.base_idle_w, n.base_busy_w, n.off_w,
-                 n.boot_time.to_seconds(), n.boot_energy_j, n.psu_curve, n.psu_rated_w, n.source);
+                 n.boot_time.to_seconds(), n.boot_energy_j, n.psu_curve, n.psu_rated_w, n.embodied_kg, n.lifetime_years,
+                 n.source);
       return 0;
     }
     if (!cat.curves().count(name)) {

@@ -37,9 +37,9 @@ class ResultObserver final : public datacenter::WorldObserver {
     static const std::vector<std::string> columns = {
         "time_s", "duration_s", "it_power_kw", "facility_power_kw", "busy_accelerators", "queued_jobs",
         "carbon_intensity_g_per_kwh", "carbon_rate_kg_per_h", "carbon_location_rate_kg_per_h", "renewable_kw",
-        "battery_kw", "battery_soc_kwh", "grid_import_kw", "grid_export_kw", "price"};
+        "renewable_curtailed_kw", "battery_kw", "battery_soc_kwh", "grid_import_kw", "grid_export_kw", "price"};
     static const std::vector<std::string> units = {"s", "s", "kW", "kW", "1", "1", "g/kWh", "kg/h", "kg/h",
-                                                   "kW", "kW", "kWh", "kW", "kW", "currency/kWh"};
+                                                   "kW", "kW", "kW", "kWh", "kW", "kW", "currency/kWh"};
     total_ = &writer_.add_table("/timeseries", columns, units);
     if (sc.world.sites.size() > 1) {
       for (const auto& site : sc.world.sites) {
@@ -71,6 +71,7 @@ class ResultObserver final : public datacenter::WorldObserver {
                           r.carbon_rate_kg_per_s * 3600.0,
                           r.carbon_location_rate_kg_per_s * 3600.0,
                           r.renewable_w / 1e3,
+                          r.curtailed_w / 1e3,
                           r.battery_w / 1e3,
                           r.battery_energy_j / 3.6e6,
                           r.grid_import_w / 1e3,
@@ -112,6 +113,7 @@ std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s
       {"carbon_market_kg", l.market_annual_kg, "kg CO2e"},
       {"carbon_market_hourly_kg", l.market_hourly_kg, "kg CO2e"},
       {"cfe_hourly", l.cfe_hourly(), "1"},
+      {"carbon_embodied_kg", s.embodied_kg, "kg CO2e"},
       {"export_avoided_kg", l.export_avoided_kg, "kg CO2e"},
       {"credits_kg", l.credits_kg, "kg CO2e"},
       {"credits_retired_kg", l.credits_retired_kg, "kg CO2e"},
@@ -169,6 +171,7 @@ void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double w
   fmt::print("carbon       location-based {:.6g} kg, operational {:.6g} kg (credits {:.6g} kg), market-based {:.6g} kg; "
              "hourly CFE {:.1f} %\n",
              t.carbon_location_kg, l.operational_kg(), l.credits_kg, l.market_annual_kg, 100.0 * l.cfe_hourly());
+  fmt::print("             embodied (hardware, amortised over the run) {:.6g} kg\n", t.embodied_kg);
   if (t.supply.renewable_j > 0 || t.supply.charge_j > 0 || l.energy_cost != 0) {
     fmt::print("supply       renewables {:.6g} kWh ({:.6g} curtailed), grid import {:.6g} kWh, export {:.6g} kWh, "
                "battery {:.3g} cycles; energy cost {:.6g}\n",

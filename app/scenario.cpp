@@ -309,7 +309,7 @@ void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteCo
       const std::string p = index_path(racks_path, i);
       json& r = racks[i];
       if (!reader_.expect_object(r, p)) continue;
-      reader_.check_keys(r, p, {"count", "node", "nodes_per_rack", "capacity"});
+      reader_.check_keys(r, p, {"count", "node", "nodes_per_rack", "capacity", "embodied", "lifetime"});
       datacenter::RackGroup g;
       field(r, "count", 1);
       if (const auto c = reader_.integer(r, "count", p, true, 1, 1'000'000)) g.count = static_cast<std::size_t>(*c);
@@ -317,6 +317,16 @@ void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteCo
       if (const auto n = reader_.integer(r, "nodes_per_rack", p, true, 1, 10'000)) g.nodes_per_rack = static_cast<std::size_t>(*n);
       if (r.contains("capacity")) {
         g.rack_capacity_w = reader_.quantity(r, "capacity", p, Dimension::kPower, true).value_or(datacenter::kUnlimited);
+      }
+      if (r.contains("embodied") != r.contains("lifetime")) {
+        errors_.add(member_path(p, r.contains("embodied") ? "lifetime" : "embodied"),
+                    "missing; a rack's embodied carbon is amortised over its lifetime, so both are needed");
+      } else if (r.contains("embodied")) {
+        g.rack_embodied_kg = reader_.quantity(r, "embodied", p, Dimension::kMass, true).value_or(0.0);
+        if (const auto life = reader_.quantity(r, "lifetime", p, Dimension::kTime, true)) {
+          if (*life < 86400.0) errors_.add(member_path(p, "lifetime"), "is under a day; expected a lifetime such as \"10 y\"");
+          g.rack_lifetime_years = *life / (365.0 * 86400.0);
+        }
       }
       if (const auto node = reader_.string(r, "node", p, true); node && sc_.catalog) {
         try {
@@ -481,6 +491,13 @@ std::optional<Parser::ParsedSeries> Parser::parse_series(json& v, const std::str
   } else {
     repeat = r.get<bool>();
   }
+  field(v, "time_marks", "start");
+  const auto marks = reader_.string(v, "time_marks", p, true);
+  if (marks && *marks != "start" && *marks != "end") {
+    errors_.add(member_path(p, "time_marks"), "is \"" + *marks + "\"; expected \"start\" or \"end\" (of each value's interval)");
+    return std::nullopt;
+  }
+  options.times_mark_end = marks && *marks == "end";
   if (!csv) return std::nullopt;
   const std::string file = resolve_path(member_path(p, "csv"), *csv);
   simcore::StepSeries series;
@@ -492,17 +509,7 @@ std::optional<Parser::ParsedSeries> Parser::parse_series(json& v, const std::str
   }
   // Times that mark the end of each value's interval ("the 5 minutes before the timestamp"):
   // move the series back by one interval.
-  field(v, "time_marks", "start");
-  if (const auto marks = reader_.string(v, "time_marks", p, true); marks && *marks == "end") {
-    if (series.size() < 2) {
-      errors_.add(member_path(p, "time_marks"), "needs at least two rows to know the interval");
-      return std::nullopt;
-    }
-    series = simcore::shift_series(series, SimTime::zero() - (series.times()[1] - series.times()[0]));
-  } else if (marks && *marks != "start") {
-    errors_.add(member_path(p, "time_marks"), "is \"" + *marks + "\"; expected \"start\" or \"end\" (of each value's interval)");
-    return std::nullopt;
-  }
+
   // Simulated time 0 is the scenario's start, by default the first series' first time.
   if (!start_abs_) {
     start_abs_ = series.start();
@@ -580,6 +587,14 @@ void Parser::parse_credits(json& c, const std::string& p, datacenter::SiteConfig
       errors_.add(member_path(p, "period"), "is \"" + *period + "\"; expected \"month\" or \"year\"");
     }
   }
+  if (cp.kind == carbon::CreditKind::kNone) {
+    for (const char* key : {"retire", "obligation", "price", "budget"}) {
+      if (c.contains(key)) errors_.add(member_path(p, key), "is only for a credit policy (\"fixed\" or \"net-zero\")");
+    }
+  }
+  if (cp.kind == carbon::CreditKind::kNetZero && c.contains("retire")) {
+    errors_.add(member_path(p, "retire"), "is only for \"policy\": \"fixed\" (net-zero retires what the period emitted)");
+  }
   if (cp.kind == carbon::CreditKind::kFixed && !c.contains("retire")) {
     errors_.add(member_path(p, "retire"), "missing; a fixed credit policy retires this much per period");
   }
@@ -633,6 +648,9 @@ void Parser::parse_supply(json& s, const std::string& p, datacenter::SiteConfig&
       }
       std::optional<ParsedSeries> profile;
       double scale = 1.0;
+      if (g.contains("cf") && g.contains("generation_capacity")) {
+        errors_.add(member_path(ip, "generation_capacity"), "is only for \"generation\" (a capacity factor needs no scaling)");
+      }
       if (g.contains("cf")) {
         profile = parse_series(g["cf"], member_path(ip, "cf"), SeriesUnit::kFraction, std::string(key) + " capacity factor", 0.0, 1.0);
       } else {
@@ -692,8 +710,12 @@ void Parser::parse_supply(json& s, const std::string& p, datacenter::SiteConfig&
       }
       field(b, "fade_per_cycle", 0.0);
       field(b, "fade_per_year", 0.0);
-      bat.fade_per_cycle = reader_.number(b, "fade_per_cycle", bp, true, 0.0, 1.0).value_or(0.0);
-      bat.fade_per_year = reader_.number(b, "fade_per_year", bp, true, 0.0, 1.0).value_or(0.0);
+      bat.fade_per_cycle = reader_.quantity(b, "fade_per_cycle", bp, Dimension::kFraction, true).value_or(0.0);
+      bat.fade_per_year = reader_.quantity(b, "fade_per_year", bp, Dimension::kFraction, true).value_or(0.0);
+      for (const char* key : {"fade_per_cycle", "fade_per_year"}) {
+        const double x = std::string(key) == "fade_per_cycle" ? bat.fade_per_cycle : bat.fade_per_year;
+        if (x > 1.0) errors_.add(member_path(bp, key), "is above 1; expected a fraction of the capacity");
+      }
       field(b, "dispatch", "self-consumption");
       const auto dispatch = reader_.string(b, "dispatch", bp, true);
       auto& d = sc.dispatch;
@@ -712,6 +734,10 @@ void Parser::parse_supply(json& s, const std::string& p, datacenter::SiteConfig&
       }
       // Thresholds: an intensity, or {"quantile": q} of each UTC day's intensities.
       const auto threshold = [&](const char* key, double& fixed, std::optional<double>& quantile) {
+        if (b.contains(key) && d.strategy != supply::Dispatch::kCarbonArbitrage) {
+          errors_.add(member_path(bp, key), "is only for \"dispatch\": \"carbon-arbitrage\"");
+          return;
+        }
         if (!b.contains(key)) {
           if (d.strategy == supply::Dispatch::kCarbonArbitrage) {
             errors_.add(member_path(bp, key), "missing; carbon arbitrage needs it (an intensity, or {\"quantile\": q})");
@@ -747,7 +773,10 @@ void Parser::parse_supply(json& s, const std::string& p, datacenter::SiteConfig&
       } else {
         sc.dispatch.allow_export = g["export"].get<bool>();
       }
-      if (g.contains("export_limit")) sc.dispatch.export_limit_w = reader_.quantity(g, "export_limit", gp, Dimension::kPower, true).value_or(1e300);
+      if (g.contains("export_limit")) {
+        if (!sc.dispatch.allow_export) errors_.add(member_path(gp, "export_limit"), "is only for \"export\": true");
+        sc.dispatch.export_limit_w = reader_.quantity(g, "export_limit", gp, Dimension::kPower, true).value_or(1e300);
+      }
       field(g, "export_price_factor", 0.0);
       sc.costs.export_price_factor = reader_.number(g, "export_price_factor", gp, true, 0.0, 10.0).value_or(0.0);
       field(g, "demand_charge", 0.0);
@@ -1079,12 +1108,15 @@ json Scenario::hardware_json() const {
                               {"base_idle_w", n.base_idle_w}, {"base_busy_w", n.base_busy_w},
                               {"off_w", n.off_w}, {"boot_time_s", n.boot_time.to_seconds()},
                               {"boot_energy_j", n.boot_energy_j}, {"psu", n.psu_curve},
-                              {"psu_rated_w", n.psu_rated_w}, {"source", n.source}};
+                              {"psu_rated_w", n.psu_rated_w}, {"embodied_kg", n.embodied_kg},
+                              {"lifetime_years", n.lifetime_years}, {"source", n.source}};
       if (g.accelerator != nullptr) {
         const auto& a = *g.accelerator;
         json states = json::array();
         for (const auto& s : a.pstates) states.push_back({{"freq_hz", s.freq_hz}, {"idle_w", s.idle_w}, {"max_w", s.max_w}});
-        out["accelerators"][a.name] = {{"tdp_w", a.tdp_w}, {"idle_w", a.idle_w}, {"pstates", states}, {"source", a.source}};
+        out["accelerators"][a.name] = {{"tdp_w", a.tdp_w}, {"idle_w", a.idle_w}, {"pstates", states},
+                                       {"embodied_kg", a.embodied_kg}, {"lifetime_years", a.lifetime_years},
+                                       {"source", a.source}};
       }
     }
   }

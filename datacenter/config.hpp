@@ -27,6 +27,10 @@ struct RackGroup {
   const power::NodeSpec* node = nullptr;
   const power::AcceleratorSpec* accelerator = nullptr;  // null for host-only nodes
   double rack_capacity_w = kUnlimited;
+  // Embodied carbon of each rack itself (enclosure, switches, cabling; nodes and accelerators
+  // come from their specs), amortised over its lifetime. 0: not counted.
+  double rack_embodied_kg = 0.0;
+  double rack_lifetime_years = 0.0;
 };
 
 // The distribution path above the racks: feed -> UPS (optional) -> PDUs (optional) -> racks.
@@ -65,6 +69,9 @@ struct WorldConfig {
   // Nothing: run until the workload is exhausted and nothing more can happen.
   std::optional<simcore::SimTime> horizon;
   simcore::SimTime output_interval = simcore::SimTime::hours(1);
+  // Keep each site's facility demand as an exact step series (every change, the last value
+  // of each instant), e.g. to replay it through the settlement or to store it.
+  bool record_demand = false;
 };
 
 }  // namespace wattsim::datacenter

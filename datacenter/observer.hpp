@@ -37,6 +37,7 @@ struct IntervalRecord {
   double carbon_location_rate_kg_per_s = 0.0;  // k x facility power
   double carbon_rate_kg_per_s = 0.0;           // operational: k x grid import (credits aside)
   double renewable_w = 0.0;                    // on-site generation available
+  double curtailed_w = 0.0;                    // ... of which curtailed
   double battery_w = 0.0;                      // + discharging into the bus, - charging
   double battery_energy_j = 0.0;               // stored, averaged over the interval
   double grid_import_w = 0.0, grid_export_w = 0.0;

@@ -59,6 +59,14 @@ class ClusterView {
   std::uint32_t site_accelerators(std::uint32_t site) const { return s_.sites[site].accelerators; }
   double facility_power_w(std::uint32_t site) const { return s_.sites[site].facility.power_w; }
   double carbon_intensity_g_per_kwh(std::uint32_t site) const { return s_.sites[site].intensity_g_per_kwh; }
+  // The site's supply now (settled on a copy up to now): battery energy, its present
+  // capacity, on-site generation, grid price.
+  double battery_energy_j(std::uint32_t site) const { return s_.sites[site].supply->peek(s_.now).battery().energy_j; }
+  double battery_capacity_j(std::uint32_t site) const { return s_.sites[site].supply->peek(s_.now).battery().capacity_j; }
+  double renewable_w(std::uint32_t site) const;
+  double price_per_kwh(std::uint32_t site) const;
+  // Renewable output above the facility's demand (0 when there is none).
+  double surplus_w(std::uint32_t site) const;
 
   // The queue, in arrival order.
   std::size_t queue_length() const { return s_.queue.size(); }

@@ -31,6 +31,8 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
     max_site_accelerators_ = std::max(max_site_accelerators_, state_.sites[s].accelerators);
   }
   snapshots_.resize(state_.sites.size());
+  demand_times_.resize(state_.sites.size());
+  demand_w_.resize(state_.sites.size());
 }
 
 World::~World() = default;
@@ -396,6 +398,20 @@ void World::update_facility(std::uint32_t site) {
   total_facility_w_ += p - s.facility.power_w;
   s.facility.set_power(state_.now, p);
   s.supply->set_demand(state_.now, p);
+  if (config_.record_demand) {
+    auto& times = demand_times_[site];
+    auto& values = demand_w_[site];
+    if (!times.empty() && times.back() == state_.now) {
+      values.back() = p;  // the last value of an instant is the one that holds
+      if (values.size() > 1 && values[values.size() - 2] == p) {
+        times.pop_back();
+        values.pop_back();
+      }
+    } else if (values.empty() || values.back() != p) {
+      times.push_back(state_.now);
+      values.push_back(p);
+    }
+  }
   total_facility_.set_power(state_.now, total_facility_w_);
 }
 
@@ -472,6 +488,7 @@ void World::emit_intervals(SimTime end) {
     rec.carbon_location_rate_kg_per_s = (a.carbon_demand - b.carbon_demand) / 3.6e9 / span_s;
     rec.carbon_rate_kg_per_s = (a.carbon_import - b.carbon_import) / 3.6e9 / span_s;
     rec.renewable_w = (a.renewable_j - b.renewable_j) / span_s;
+    rec.curtailed_w = (a.curtailed_j - b.curtailed_j) / span_s;
     rec.battery_w = ((a.discharge_j - b.discharge_j) - (a.charge_j - b.charge_j)) / span_s;
     rec.battery_energy_j = (a.soc_time_j_s - b.soc_time_j_s) / span_s;
     rec.grid_import_w = (a.import_j - b.import_j) / span_s;
@@ -511,6 +528,27 @@ void World::emit_intervals(SimTime end) {
   last_tick_ = end;
 }
 
+namespace {
+// The supply settled just past now, whose last interval holds the signals in force at now
+// (at the very end of a signal series, the last interval before now).
+supply::SupplySite supply_now(const supply::SupplySite& s, SimTime now) {
+  try {
+    return s.peek(now + SimTime::from_us(1));
+  } catch (const std::out_of_range&) {
+    return s.peek(now);
+  }
+}
+}  // namespace
+
+double ClusterView::renewable_w(std::uint32_t site) const { return supply_now(*s_.sites[site].supply, s_.now).renewable_w(); }
+double ClusterView::price_per_kwh(std::uint32_t site) const {
+  return supply_now(*s_.sites[site].supply, s_.now).price_per_kwh();
+}
+double ClusterView::surplus_w(std::uint32_t site) const {
+  const double surplus = renewable_w(site) - s_.sites[site].facility.power_w;
+  return surplus > 0.0 ? surplus : 0.0;
+}
+
 SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
   it_energy_j += o.it_energy_j;
   facility_energy_j += o.facility_energy_j;
@@ -536,6 +574,7 @@ SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
   ledger.cfe_numerator_j += l.cfe_numerator_j;
   ledger.cfe_denominator_j += l.cfe_denominator_j;
   ledger.ppa_j += l.ppa_j;
+  embodied_kg += o.embodied_kg;
   battery_full_cycles += o.battery_full_cycles;
   battery_capacity_j += o.battery_capacity_j;
   accelerator_seconds_busy += o.accelerator_seconds_busy;
@@ -590,6 +629,16 @@ RunSummary World::summarise(SimTime end) {
     out.carbon_location_kg = out.ledger.location_kg;
     out.battery_full_cycles = s.supply->full_cycles();
     out.battery_capacity_j = s.supply->battery().capacity_j;
+    const double span_s = end.to_seconds();
+    for (const auto& g : config_.sites[i].racks) {
+      double rack = carbon::amortised_kg(g.rack_embodied_kg, g.rack_lifetime_years, span_s);
+      double node = carbon::amortised_kg(g.node->embodied_kg, g.node->lifetime_years, span_s);
+      if (g.accelerator != nullptr) {
+        node += static_cast<double>(g.node->accelerator_count) *
+                carbon::amortised_kg(g.accelerator->embodied_kg, g.accelerator->lifetime_years, span_s);
+      }
+      out.embodied_kg += static_cast<double>(g.count) * (rack + static_cast<double>(g.nodes_per_rack) * node);
+    }
     out.accelerator_seconds_busy = s.busy_accelerators.energy_at(end);
     out.accelerators = s.accelerators;
     for (const auto& v : s.tree.violations()) {

@@ -42,6 +42,7 @@ struct SiteSummary {
   // From the settlement and the carbon ledger.
   supply::Flows supply;
   carbon::LedgerTotals ledger;
+  double embodied_kg = 0;  // hardware's embodied carbon amortised over the run
   double battery_full_cycles = 0;
   double battery_capacity_j = 0;  // at the end, after fade
   double accelerator_seconds_busy = 0;
@@ -81,6 +82,10 @@ class World final : public Actions, private power::PowerTreeListener {
   RunSummary run(simcore::ProgressSink* progress = nullptr);
 
   const WorldState& state() const { return state_; }
+  // The recorded demand of a site (config.record_demand): breakpoints and values in W; the
+  // last value holds until the end of the run.
+  const std::vector<simcore::SimTime>& demand_times(std::uint32_t site) const { return demand_times_[site]; }
+  const std::vector<double>& demand_w(std::uint32_t site) const { return demand_w_[site]; }
   ClusterView view() const { return ClusterView(state_); }
 
   // The simulation loop's handler interface.
@@ -143,6 +148,8 @@ class World final : public Actions, private power::PowerTreeListener {
   simcore::SimTime makespan_;
   simcore::SimTime last_tick_;
   std::vector<Snapshot> snapshots_;  // per site
+  std::vector<std::vector<simcore::SimTime>> demand_times_;  // per site, when recorded
+  std::vector<std::vector<double>> demand_w_;
   Snapshot total_snapshot_;
   bool ran_ = false;
 };

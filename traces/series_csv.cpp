@@ -224,7 +224,7 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
   const bool gap_limit_from_file = options.detect_gaps && !max_interval;
   std::size_t rows = 0;  // rows read, skipped ones included
   std::size_t kept = 0;  // rows appended to the series
-  SimTime last, before_last;
+  SimTime last, before_last, first_interval;
   std::string last_text;  // reused: its capacity stays, so rows allocate nothing
   std::size_t last_line = 0;
   while (lines.next(line)) {
@@ -259,6 +259,7 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
     }
     if (rows > 0) {
       const SimTime interval = t - last;
+      if (rows == 1) first_interval = interval;
       if (rows == 1 && gap_limit_from_file) max_interval = interval + SimTime::from_us(interval.us() / 2);
       if (max_interval && interval > *max_interval) {
         throw InputError(lines.where(column_of(line, time_field.data())),
@@ -312,7 +313,10 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
     throw InputError(path, prefix + "the " + value_name + " cell is empty in all " + std::to_string(rows) +
                                " rows; expected at least one value");
   }
-  return builder.finish(last + (last - before_last));
+  simcore::StepSeries series = builder.finish(last + (last - before_last));
+  // Times that mark where each value's interval ends: move everything back by one row interval.
+  if (options.times_mark_end) series = simcore::shift_series(series, SimTime::zero() - first_interval);
+  return series;
 }
 
 std::string unit_in_header(std::string_view column_name) {
@@ -349,17 +353,10 @@ std::string format_utc_time(simcore::SimTime t) {
     secs += 86400;
     --days;
   }
-  // Civil date from days since 1970-01-01: the inverse of days_from_civil (years start on
-  // 1 March so that the leap day ends a year; eras of 400 years).
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t day_of_era = z - era * 146097;
-  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t mp = (5 * day_of_year + 2) / 153;
-  const std::int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  const simcore::CivilDate date = simcore::civil_from_days(days);
+  const auto year = date.year;
+  const auto month = static_cast<std::int64_t>(date.month);
+  const auto day = static_cast<std::int64_t>(date.day);
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(year),
                 static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(secs / 3600),

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "simcore/calendar.hpp"
 #include "simcore/step_series.hpp"
 #include "simcore/time.hpp"
 
@@ -54,6 +55,11 @@ struct SeriesCsvOptions {
   // factors); otherwise an error names the bound. Requires min_value <= max_value.
   double min_value = -std::numeric_limits<double>::infinity();
   double max_value = std::numeric_limits<double>::infinity();
+
+  // Each row's time marks the END of its value's interval ("valid for the 5 minutes before the
+  // timestamp"): the whole series moves back by the first row interval, so a value holds over
+  // [t - interval, t). For regular series (see detect_gaps).
+  bool times_mark_end = false;
 };
 
 // Reads (time, value) rows; times must be strictly increasing and values finite numbers.
@@ -80,16 +86,7 @@ simcore::SimTime parse_utc_time(std::string_view text);
 // "2023-06-01T00:00:00Z" (whole seconds; fractions are dropped), the inverse of parse_utc_time.
 std::string format_utc_time(simcore::SimTime t);
 
-// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (month 1-12, day 1-31).
-constexpr long long days_from_civil(long long year, unsigned month, unsigned day) {
-  // Howard Hinnant's algorithm: years start on 1 March, so the leap day ends a year; an era
-  // is 400 years (146,097 days).
-  year -= month <= 2 ? 1 : 0;
-  const long long era = (year >= 0 ? year : year - 399) / 400;
-  const auto year_of_era = static_cast<unsigned>(year - era * 400);                                   // [0, 399]
-  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;         // [0, 365]
-  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;  // [0, 146096]
-  return era * 146097 + static_cast<long long>(day_of_era) - 719468;
-}
+// Days from 1970-01-01 to a date: the calendar lives in simcore/calendar.hpp.
+using simcore::days_from_civil;
 
 }  // namespace wattsim::traces

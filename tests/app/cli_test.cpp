@@ -276,3 +276,35 @@ TEST_CASE("the h5py/pandas example in docs/results.md runs on a real result set"
   INFO(r.output);
   CHECK(r.status == 0);
 }
+
+TEST_CASE("the solar-battery scenario: energy balances in every interval and net-zero credits cancel grid emissions",
+          "[app][e2e][supply]") {
+  test::TempDir dir("solar");
+  const std::string out = dir.file("sb.h5");
+  const auto r = test::wattsim("run " + test::source_path("scenarios/solar-battery.json") + " -q -o " + out);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto s = summary_of(out);
+  CHECK(std::fabs(s.at("carbon_operational_kg")) < 1e-6 * s.at("carbon_location_kg"));
+  CHECK(s.at("credits_kg") == Approx(-s.at("carbon_grid_kg")).epsilon(1e-12));
+  CHECK(s.at("credits_cost") == Approx(s.at("credits_retired_kg") * 85.0 / 1000).epsilon(1e-12));
+  CHECK(s.at("carbon_grid_kg") < s.at("carbon_location_kg"));
+  CHECK(s.at("renewable_generated_kwh") > 0);
+  CHECK(s.at("battery_full_cycles") > 1);
+  CHECK(s.at("carbon_embodied_kg") > 0);
+  CHECK(s.at("cfe_hourly") > 0.2);
+  CHECK(s.at("cfe_hourly") < 1.0);
+  CHECK(s.at("energy_cost") > s.at("demand_charges"));
+  const results::ResultReader reader(out);
+  const auto col = [&](const char* name) { return reader.column("/timeseries", name); };
+  const auto facility = col("facility_power_kw"), renewable = col("renewable_kw"), curtailed = col("renewable_curtailed_kw");
+  const auto battery = col("battery_kw"), import = col("grid_import_kw"), exported = col("grid_export_kw");
+  const auto soc = col("battery_soc_kwh");
+  REQUIRE(facility.size() == 168);
+  for (std::size_t i = 0; i < facility.size(); ++i) {
+    const double supplied = renewable[i] - curtailed[i] - exported[i] + battery[i] + import[i];
+    CHECK(std::fabs(facility[i] - supplied) <= 1e-9 * facility[i]);
+    CHECK(soc[i] >= 0.1 * 4000 * 0.9);  // 4 MWh, 10 % floor, some fade
+    CHECK(soc[i] <= 4000 + 1e-9);
+  }
+}

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "simcore/calendar.hpp"
 #include "simcore/error.hpp"
 #include "tests/app/cli_helpers.hpp"
 
@@ -219,4 +220,95 @@ TEST_CASE("several sites and several generators", "[app][scenario]") {
     ++n;
   }
   CHECK(n > 200);  // both streams, merged in time order
+}
+
+TEST_CASE("supply, credits and embodied carbon are read into the site's config", "[app][scenario][supply]") {
+  test::TempDir dir("supply");
+  dir.write("pv.csv", "time,cf\n2023-06-01 00:05:00,0.0\n2023-06-01 00:10:00,0.5\n2023-06-01 00:15:00,1.0\n");
+  const auto sc = app::load_scenario(dir.write("s.json", R"({
+    "start": "2023-06-01T00:00:00Z",
+    "horizon": "1 d",
+    "facility": {"racks": [{"node": "DGX-H100", "count": 2, "embodied": "1.5 t", "lifetime": "10 y"}]},
+    "supply": {
+      "solar": [{"capacity": "2 MW", "availability": "95 %",
+                 "cf": {"csv": "pv.csv", "time_marks": "end", "repeat": true}}],
+      "wind": [{"capacity": "1 MW", "cf": 0.35}],
+      "ppa": [{"capacity": "500 kW", "generation": "30 MW", "generation_capacity": "100 MW"}],
+      "battery": {"capacity": "4 MWh", "max_charge": "1 MW", "dispatch": "carbon-arbitrage",
+                  "charge_below": {"quantile": 0.25}, "discharge_above": "300 g/kWh"},
+      "grid": {"export": true, "export_limit": "1 MW", "export_price_factor": 0.5, "demand_charge": 12},
+      "price": 0.11
+    },
+    "carbon": {"intensity": "250 g/kWh", "credits": {"policy": "net-zero", "period": "year", "price": 85, "budget": 1e4}},
+    "workload": {"generator": {"mean_interarrival": "1 h", "sizes": [[8, 1]], "jobs": 3,
+                               "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}}
+  })"));
+  const auto& site = sc.world.sites[0];
+  const auto& s = site.supply;
+  REQUIRE(s.renewables.size() == 2);
+  CHECK(s.renewables[0].scale == Approx(2e6 * 0.95));
+  CHECK(s.renewables[0].periodic);
+  // time_marks "end": the first value holds over the 5 minutes before its time stamp.
+  CHECK(s.renewables[0].series.start() == SimTime::zero());
+  CHECK(s.renewables[0].series.value_at(SimTime::minutes(7)) == 0.5);
+  CHECK(s.renewables[1].scale == 1e6);
+  CHECK(s.renewables[1].series.value_at(SimTime::zero()) == 0.35);
+  REQUIRE(s.ppas.size() == 1);
+  CHECK(s.ppas[0].scale * s.ppas[0].series.value_at(SimTime::zero()) == Approx(500e3 * 0.3));
+  CHECK(s.battery.capacity_j == 4 * 3.6e9);
+  CHECK(s.battery.max_discharge_w == 1e6);  // defaults to max_charge
+  CHECK(s.battery.charge_efficiency * s.battery.discharge_efficiency == Approx(0.85));
+  CHECK(s.battery.soc_min == 0.1);
+  CHECK(s.initial_soc == 0.5);
+  CHECK(s.dispatch.strategy == supply::Dispatch::kCarbonArbitrage);
+  CHECK(s.charge_below_quantile == 0.25);
+  CHECK(s.discharge_above_g_per_kwh == 300.0);
+  CHECK(s.dispatch.allow_export);
+  CHECK(s.dispatch.export_limit_w == 1e6);
+  CHECK(s.costs.export_price_factor == 0.5);
+  CHECK(s.costs.demand_charge_per_kw_month == 12.0);
+  CHECK(s.price->series.value_at(SimTime::zero()) == 0.11);
+  CHECK(s.credits.kind == carbon::CreditKind::kNetZero);
+  CHECK(s.credits.period == carbon::CreditPeriod::kYear);
+  CHECK(s.credits.budget == 1e4);
+  CHECK(s.credit_price->series.value_at(SimTime::zero()) == 85.0);
+  CHECK(s.calendar_origin == SimTime::days(simcore::days_from_civil(2023, 6, 1)));
+  CHECK(site.racks[0].rack_embodied_kg == 1500.0);
+  CHECK(site.racks[0].rack_lifetime_years == Approx(10.0));
+  CHECK(sc.resolved["supply"]["battery"]["round_trip_efficiency"] == 0.85);
+  CHECK(sc.resolved["supply"]["battery"]["dispatch"] == "carbon-arbitrage");
+}
+
+TEST_CASE("supply mistakes are named by their JSON path", "[app][scenario][supply][errors]") {
+  test::TempDir dir("supplyerr");
+  dir.write("cf.csv", "time,cf\n2023-01-01 00:00:00,0.5\n2023-01-01 01:00:00,1.5\n2023-01-01 02:00:00,0.2\n");
+  dir.write("gap.csv", "time,cf\n2023-01-01 00:00:00,0.5\n2023-01-01 01:00:00,0.5\n2023-01-01 04:00:00,0.2\n");
+  const auto check = [&](const std::string& supply, const std::string& where, const std::string& fragment) {
+    const std::string text = R"({"horizon": "1 h", "facility": {"racks": [{"node": "DGX-H100"}]}, "supply": )" + supply +
+                             R"(, "workload": {"generator": {"mean_interarrival": "1 h", "sizes": [[1, 1]], "jobs": 1,
+                                "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}}})";
+    const auto d = errors_of(dir.write("s.json", text));
+    bool found = false;
+    for (const auto& x : d) found = found || (x.where == where && x.message.find(fragment) != std::string::npos);
+    INFO(supply);
+    for (const auto& x : d) INFO(x.where + ": " + x.message);
+    CHECK(found);
+  };
+  check(R"({"battery": {"capacity": "1 MWh", "max_charge": "1 MW", "dispatch": "self-consumptoin"}})",
+        "supply.battery.dispatch", "did you mean \"self-consumption\"");
+  check(R"({"battery": {"capacity": "1 MWh", "max_charge": "1 MW", "soc_min": 0.9, "soc_max": 0.5}})",
+        "supply.battery.soc_min", "soc_min < soc_max");
+  check(R"({"battery": {"capacity": "1 MWh", "max_charge": "1 MW", "dispatch": "carbon-arbitrage"}})",
+        "supply.battery.charge_below", "carbon arbitrage needs it");
+  check(R"({"battery": {"capacity": "1 MWh", "max_charge": "1 MW", "dispatch": "peak-shaving"}})",
+        "supply.battery.grid_limit", "required");
+  check(R"({"solar": [{"capacity": "1 MW", "cf": {"csv": "cf.csv"}}]})", "supply.solar[0].cf.csv",
+        "cf.csv:3:21: solar capacity factor: cf is \"1.5\", above the maximum 1");
+  check(R"({"solar": [{"capacity": "1 MW", "cf": {"csv": "gap.csv"}}]})", "supply.solar[0].cf.csv", "gap");
+  check(R"({"solar": [{"capacity": "1 MW", "cf": 0.3, "generation": "1 MW"}]})", "supply.solar[0]", "exactly one of");
+  check(R"({"wind": [{"capacity": "1 MW", "generation": "30 MW"}]})", "supply.wind[0].generation_capacity", "required");
+  check(R"({"solar": [{"capacity": "1 MW", "cf": {"csv": "cf.csv", "time_marks": "middle"}}]})", "supply.solar[0].cf.time_marks",
+        "expected \"start\" or \"end\"");
+  check(R"({"price": {"csv": "cf.csv", "unit": "USD"}})", "supply.price.unit", "CURRENCY/kWh or CURRENCY/MWh");
+  check(R"({"batery": {}})", "supply.batery", "did you mean \"battery\"");
 }

@@ -307,3 +307,22 @@ TEST_CASE("rack capacity violations are counted with their duration", "[datacent
   CHECK(sum.total.capacity_violations == 1);
   CHECK(sum.total.capacity_violation_s == Approx(300.0));
 }
+
+TEST_CASE("embodied carbon is amortised over the simulated span", "[datacenter][world]") {
+  test::BenchHardware hw;
+  hw.node.embodied_kg = 1000.0;
+  hw.node.lifetime_years = 4.0;
+  hw.gpu.embodied_kg = 100.0;
+  hw.gpu.lifetime_years = 4.0;
+  datacenter::WorldConfig config;
+  auto site = test::bench_site(hw, 1);
+  site.racks[0] = {3, 2, &hw.node, &hw.gpu, datacenter::kUnlimited, 500.0, 10.0};  // 3 racks of 2 nodes
+  config.sites.push_back(site);
+  config.horizon = SimTime::days(1);
+  workloads::VectorJobSource source({});
+  policies::FifoPolicy fifo;
+  datacenter::World world(config, source, fifo, nullptr);
+  const auto sum = world.run();
+  const double per_rack = 500.0 / (365.0 * 10) + 2 * (1000.0 + 8 * 100.0) / (365.0 * 4);
+  CHECK(sum.total.embodied_kg == Approx(3 * per_rack).epsilon(1e-12));
+}

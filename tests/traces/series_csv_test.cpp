@@ -547,3 +547,19 @@ TEST_CASE("a Solcast column is a 5-minute capacity factor from 0 to 1", "[traces
   CHECK(error.message ==
         "solar capacity factor: San Francisco is \"0.902024\", above the maximum 0.9; expected [0, 0.9]");
 }
+
+TEST_CASE("times marking the end of each interval move the series back by one row interval", "[traces][series_csv]") {
+  const wattsim::test::TempDir dir("marks");
+  // Three equal values first: the series merges them, but the shift is one row (1 h), not 3 h.
+  const std::string path = dir.write("end.csv",
+                                     "time,v\n2023-01-01 01:00:00,5\n2023-01-01 02:00:00,5\n2023-01-01 03:00:00,5\n"
+                                     "2023-01-01 04:00:00,7\n");
+  SeriesCsvOptions options;
+  options.times_mark_end = true;
+  const auto s = read_series_csv(path, options);
+  const auto t0 = parse_utc_time("2023-01-01 00:00:00");
+  CHECK(s.start() == t0);
+  CHECK(s.value_at(t0 + wattsim::simcore::SimTime::minutes(150)) == 5.0);
+  CHECK(s.value_at(t0 + wattsim::simcore::SimTime::minutes(210)) == 7.0);  // 03:30 is in (03:00, 04:00]
+  CHECK(s.end() == t0 + wattsim::simcore::SimTime::hours(4));
+}
