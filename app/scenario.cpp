@@ -516,7 +516,7 @@ std::optional<Parser::ParsedSeries> Parser::parse_series(json& v, const std::str
     doc_["start"] = traces::format_utc_time(series.start());
   }
   if (series.start() > *start_abs_) {
-    errors_.add(member_path(p, "csv"), "the series starts at " + traces::format_utc_time(series.start()) +
+    errors_.add(member_path(p, "csv"), file + ": the series starts at " + traces::format_utc_time(series.start()) +
                                            ", after the scenario's start (" + doc_["start"].get<std::string>() + ")");
     return std::nullopt;
   }
@@ -527,7 +527,7 @@ std::optional<Parser::ParsedSeries> Parser::parse_series(json& v, const std::str
     return std::nullopt;
   }
   if (!repeat && sim.end() < *horizon_) {
-    errors_.add(member_path(p, "csv"), "the series ends " + simcore::format_time(sim.end()) +
+    errors_.add(member_path(p, "csv"), file + ": the series ends " + simcore::format_time(sim.end()) +
                                            " after the start, before the horizon (" + simcore::format_time(*horizon_) +
                                            "); set \"repeat\": true to repeat it");
     return std::nullopt;

@@ -172,7 +172,7 @@ TEST_CASE("a carbon-intensity CSV is aligned to the scenario's start and must co
   const auto d = errors_of(s, {"horizon=3 h"});
   REQUIRE(d.size() == 1);
   CHECK(d[0].where == "carbon.intensity.csv");
-  CHECK_THAT(d[0].message, Contains("repeat"));
+  CHECK_THAT(d[0].message, Contains("ci.csv: the series ends") && Contains("repeat"));
   const auto repeated = app::load_scenario(s, {"horizon=5 h", "carbon.intensity.repeat=true"});
   CHECK(repeated.world.sites[0].carbon_intensity_repeats);
   // The series repeats from its own first time (00:00, one hour before the start): 100 g again
