@@ -29,8 +29,8 @@
 
 namespace wattsim::carbon {
 
-enum class CreditKind : std::uint8_t { kNone, kFixed, kNetZero };
-enum class CreditPeriod : std::uint8_t { kMonth, kYear };
+enum class CreditKind : std::uint8_t { kNone = 0, kFixed = 1, kNetZero = 2 };
+enum class CreditPeriod : std::uint8_t { kMonth = 0, kYear = 1 };
 
 struct CreditPolicy {
   CreditKind kind = CreditKind::kNone;
@@ -40,50 +40,131 @@ struct CreditPolicy {
   double budget = 1e300;        // the most the policy may spend over the run
 };
 
-struct CostParams {
-  double export_price_factor = 0.0;     // export revenue per kWh = factor x the grid price
-  double demand_charge_per_kw_month = 0.0;
+// As CreditPolicy, one per lane (kind and period as their enum values).
+template <class T>
+struct CreditLanesT {
+  T kind, period, retire_kg, obligation_kg, budget;
 };
 
-struct LedgerTotals {
-  double location_kg = 0.0;
-  double grid_kg = 0.0;              // sum of k * G_import dt
-  double market_annual_kg = 0.0;
-  double market_hourly_kg = 0.0;
-  double export_avoided_kg = 0.0;
-  double credits_kg = 0.0;           // obligations - retired
-  double credits_retired_kg = 0.0;
-  double credits_cost = 0.0;
-  double energy_cost = 0.0;          // import cost - export revenue + demand charges
-  double demand_charges = 0.0;
-  double cfe_numerator_j = 0.0, cfe_denominator_j = 0.0;
-  double ppa_j = 0.0;
-  double operational_kg() const { return grid_kg + credits_kg; }
-  double cfe_hourly() const { return cfe_denominator_j > 0.0 ? cfe_numerator_j / cfe_denominator_j : 0.0; }
-};
+template <class T>
+WATTSIM_HD inline CreditLanesT<T> credit_lanes(const CreditPolicy& c) {
+  return {supply::splat<T>(static_cast<double>(c.kind)), supply::splat<T>(static_cast<double>(c.period)),
+          supply::splat<T>(c.retire_kg), supply::splat<T>(c.obligation_kg), supply::splat<T>(c.budget)};
+}
 
-class Ledger {
+template <class T>
+struct CostParamsT {
+  T export_price_factor = supply::splat<T>(0.0);         // export revenue per kWh = factor x the grid price
+  T demand_charge_per_kw_month = supply::splat<T>(0.0);
+};
+using CostParams = CostParamsT<double>;
+
+template <class T>
+struct LedgerTotalsT {
+  T location_kg = supply::splat<T>(0.0);
+  T grid_kg = supply::splat<T>(0.0);              // sum of k * G_import dt
+  T market_annual_kg = supply::splat<T>(0.0);
+  T market_hourly_kg = supply::splat<T>(0.0);
+  T export_avoided_kg = supply::splat<T>(0.0);
+  T credits_kg = supply::splat<T>(0.0);           // obligations - retired
+  T credits_retired_kg = supply::splat<T>(0.0);
+  T credits_cost = supply::splat<T>(0.0);
+  T energy_cost = supply::splat<T>(0.0);          // import cost - export revenue + demand charges
+  T demand_charges = supply::splat<T>(0.0);
+  T cfe_numerator_j = supply::splat<T>(0.0), cfe_denominator_j = supply::splat<T>(0.0);
+  T ppa_j = supply::splat<T>(0.0);
+  WATTSIM_HD T operational_kg() const { return grid_kg + credits_kg; }
+  WATTSIM_HD T cfe_hourly() const {
+    return cfe_denominator_j > 0.0 ? cfe_numerator_j / cfe_denominator_j : supply::splat<T>(0.0);
+  }
+};
+using LedgerTotals = LedgerTotalsT<double>;
+
+// Fed interval by interval; closes periods when told. Branch-free over lanes like the
+// settlement core (models/supply/settlement.hpp), so the batch evaluator's SIMD lanes and its
+// CUDA threads book exactly what the simulator books.
+template <class T>
+class LedgerT {
  public:
-  Ledger(CreditPolicy credits, CostParams costs) : credits_(credits), costs_(costs) {}
+  WATTSIM_HD LedgerT(const CreditLanesT<T>& credits, const CostParamsT<T>& costs) : credits_(credits), costs_(costs) {}
 
   // One settled interval and the PPA energy contracted over it.
-  void add(const supply::Flows& f, double ppa_j);
-  // Period ends (called by the driver at calendar boundaries and at the end of the run).
-  // `credit_price_per_t` is the credit price in force at the period's end.
-  void close_hour();
-  void close_month(double credit_price_per_t);
-  void close_year(double credit_price_per_t);
+  WATTSIM_HD void add(const supply::FlowsT<T>& f, T ppa_j) {
+    hour_.add(f);
+    month_.add(f);
+    year_.add(f);
+    hour_ppa_j_ += ppa_j;
+    year_ppa_j_ += ppa_j;
+    totals_.ppa_j += ppa_j;
+    totals_.location_kg += f.carbon_demand * kGkwhJToKg;
+    totals_.grid_kg += f.carbon_import * kGkwhJToKg;
+    totals_.export_avoided_kg += f.carbon_export * kGkwhJToKg;
+    totals_.energy_cost += (f.cost_import - costs_.export_price_factor * f.value_export) * kPerKwhJ;
+  }
 
-  const LedgerTotals& totals() const { return totals_; }
+  // Period ends (called by the driver at calendar boundaries and at the end of the run).
+  // `credit_price_per_t` is the credit price in force at the period's end. An empty period
+  // (the run ended on its boundary) books nothing.
+  WATTSIM_HD void close_hour() {
+    const T zero = supply::splat<T>(0.0);
+    const supply::FlowsT<T>& h = hour_;
+    const T matched = supply::detail::min_t(hour_ppa_j_, h.import_j);
+    const T unmatched = h.import_j > 0.0 ? 1.0 - matched / h.import_j : zero;
+    totals_.market_hourly_kg += h.carbon_import * kGkwhJToKg * unmatched;
+    totals_.cfe_numerator_j += supply::detail::min_t(h.demand_j, h.renewable_used_j + matched);
+    totals_.cfe_denominator_j += h.demand_j;
+    hour_ = supply::FlowsT<T>{};
+    hour_ppa_j_ = zero;
+  }
+  WATTSIM_HD void close_month(T credit_price_per_t) {
+    const auto active = month_.duration_s != 0.0;
+    const T charge = costs_.demand_charge_per_kw_month * month_.peak_import_w / 1e3;
+    totals_.demand_charges += charge;
+    totals_.energy_cost += charge;
+    settle_credits(month_.carbon_import * kGkwhJToKg, credit_price_per_t, supply::both(active, credits_.period == 0.0));
+    month_ = supply::FlowsT<T>{};
+  }
+  WATTSIM_HD void close_year(T credit_price_per_t) {
+    const T zero = supply::splat<T>(0.0);
+    const auto active = year_.duration_s != 0.0;
+    const T share = 1.0 - year_ppa_j_ / year_.import_j;
+    const T unmatched = year_.import_j > 0.0 ? supply::detail::max_t(zero, share) : zero;
+    totals_.market_annual_kg += year_.carbon_import * kGkwhJToKg * unmatched;
+    settle_credits(year_.carbon_import * kGkwhJToKg, credit_price_per_t, supply::both(active, credits_.period == 1.0));
+    year_ = supply::FlowsT<T>{};
+    year_ppa_j_ = zero;
+  }
+
+  WATTSIM_HD const LedgerTotalsT<T>& totals() const { return totals_; }
 
  private:
-  void settle_credits(double grid_kg, double price_per_t);
+  static constexpr double kGkwhJToKg = 1.0 / 3.6e9;  // (g/kWh) x J -> kg
+  static constexpr double kPerKwhJ = 1.0 / 3.6e6;    // (currency/kWh) x J -> currency
 
-  CreditPolicy credits_;
-  CostParams costs_;
-  LedgerTotals totals_;
-  supply::Flows hour_, month_, year_;
-  double hour_ppa_j_ = 0.0, year_ppa_j_ = 0.0;
+  template <class M>
+  WATTSIM_HD void settle_credits(T grid_kg, T price_per_t, M due) {
+    const T zero = supply::splat<T>(0.0);
+    const T net_zero = supply::detail::max_t(zero, grid_kg + credits_.obligation_kg);
+    const T wanted = credits_.kind == 1.0 ? credits_.retire_kg : net_zero;
+    const T affordable_kg = supply::detail::max_t(zero, credits_.budget - totals_.credits_cost) / price_per_t * 1000.0;
+    const T want = price_per_t > 0.0 ? supply::detail::min_t(wanted, affordable_kg) : wanted;
+    const auto apply = supply::both(due, credits_.kind != 0.0);
+    totals_.credits_retired_kg += apply ? want : zero;
+    totals_.credits_cost += apply ? want * price_per_t / 1000.0 : zero;
+    totals_.credits_kg += apply ? credits_.obligation_kg - want : zero;
+  }
+
+  CreditLanesT<T> credits_;
+  CostParamsT<T> costs_;
+  LedgerTotalsT<T> totals_;
+  supply::FlowsT<T> hour_, month_, year_;
+  T hour_ppa_j_ = supply::splat<T>(0.0), year_ppa_j_ = supply::splat<T>(0.0);
+};
+
+// The simulator's ledger: one lane.
+class Ledger : public LedgerT<double> {
+ public:
+  Ledger(const CreditPolicy& credits, const CostParams& costs) : LedgerT<double>(credit_lanes<double>(credits), costs) {}
 };
 
 // Embodied carbon of hardware amortised linearly over its lifetime: the share of `embodied_kg`

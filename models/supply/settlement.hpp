@@ -40,17 +40,39 @@ namespace wattsim::supply {
 
 enum class Dispatch : std::uint8_t { kNone = 0, kSelfConsumption = 1, kCarbonArbitrage = 2, kPeakShaving = 3 };
 
-struct BatteryParams {
-  double capacity_j = 0.0;          // nameplate energy, before any fade (0: no battery)
-  double max_charge_w = 0.0;        // drawn from the bus
-  double max_discharge_w = 0.0;     // delivered to the bus
-  double charge_efficiency = 1.0;   // stored / drawn
-  double discharge_efficiency = 1.0;  // delivered / taken from storage
-  double soc_min = 0.0;             // fractions of the present (faded) capacity
-  double soc_max = 1.0;
-  double fade_per_cycle = 0.0;      // fraction of nameplate lost per full-equivalent cycle
-  double fade_per_year = 0.0;       // calendar fade, fraction of nameplate per year
+// The core is written once over a "lane" type T: double (one settlement, on the CPU or a CUDA
+// thread) or a GCC vector of doubles (several independent settlements side by side, the batch
+// evaluator's SIMD path). It has no branches, only arithmetic and selections, in the same order
+// for every T: a vector lane computes bit for bit what the scalar code computes.
+template <class T>
+WATTSIM_HD inline T splat(double x) {
+  return T{} + x;
+}
+// Masks: bool for double, an integer vector for vectors; `?:` selects with either.
+WATTSIM_HD inline bool both(bool a, bool b) { return a && b; }
+WATTSIM_HD inline bool either(bool a, bool b) { return a || b; }
+template <class M>
+inline M both(M a, M b) {
+  return a & b;
+}
+template <class M>
+inline M either(M a, M b) {
+  return a | b;
+}
+
+template <class T>
+struct BatteryParamsT {
+  T capacity_j = splat<T>(0.0);            // nameplate energy, before any fade (0: no battery)
+  T max_charge_w = splat<T>(0.0);          // drawn from the bus
+  T max_discharge_w = splat<T>(0.0);       // delivered to the bus
+  T charge_efficiency = splat<T>(1.0);     // stored / drawn
+  T discharge_efficiency = splat<T>(1.0);  // delivered / taken from storage
+  T soc_min = splat<T>(0.0);               // fractions of the present (faded) capacity
+  T soc_max = splat<T>(1.0);
+  T fade_per_cycle = splat<T>(0.0);        // fraction of nameplate lost per full-equivalent cycle
+  T fade_per_year = splat<T>(0.0);         // calendar fade, fraction of nameplate per year
 };
+using BatteryParams = BatteryParamsT<double>;
 
 struct DispatchParams {
   Dispatch strategy = Dispatch::kSelfConsumption;
@@ -59,40 +81,51 @@ struct DispatchParams {
   double export_limit_w = 1e300;
 };
 
-// What holds over one interval.
-struct IntervalSignals {
-  double demand_w = 0.0;
-  double renewable_w = 0.0;            // available on-site generation
-  double intensity_g_per_kwh = 0.0;    // grid carbon intensity
-  double price_per_kwh = 0.0;          // grid price, currency per kWh
-  double charge_below_g_per_kwh = -1.0;     // carbon arbitrage thresholds
-  double discharge_above_g_per_kwh = 1e300;
+// DispatchParams as numbers, one per lane (strategy as its enum value, export as 0 or 1).
+template <class T>
+struct DispatchLanesT {
+  T strategy, grid_limit_w, allow_export, export_limit_w;
 };
 
-struct BatteryState {
-  double energy_j = 0.0;       // stored
-  double capacity_j = 0.0;     // present capacity (after fade)
-  double discharged_j = 0.0;   // taken from storage so far: full-equivalent cycles = this / nameplate
-  double age_s = 0.0;
+// What holds over one interval.
+template <class T>
+struct IntervalSignalsT {
+  T demand_w = splat<T>(0.0);
+  T renewable_w = splat<T>(0.0);                   // available on-site generation
+  T intensity_g_per_kwh = splat<T>(0.0);           // grid carbon intensity
+  T price_per_kwh = splat<T>(0.0);                 // grid price, currency per kWh
+  T charge_below_g_per_kwh = splat<T>(-1.0);       // carbon arbitrage thresholds
+  T discharge_above_g_per_kwh = splat<T>(1e300);
 };
+using IntervalSignals = IntervalSignalsT<double>;
+
+template <class T>
+struct BatteryStateT {
+  T energy_j = splat<T>(0.0);      // stored
+  T capacity_j = splat<T>(0.0);    // present capacity (after fade)
+  T discharged_j = splat<T>(0.0);  // taken from storage so far: full-equivalent cycles = this / nameplate
+  T age_s = splat<T>(0.0);
+};
+using BatteryState = BatteryStateT<double>;
 
 // Energies over an interval (accumulated by settle), in J; carbon in (g/kWh) x J, i.e.
 // divide by 3.6e9 for kg; money in currency x kWh / kWh, i.e. divide by 3.6e6.
-struct Flows {
-  double duration_s = 0.0;
-  double demand_j = 0.0, renewable_j = 0.0, renewable_used_j = 0.0, curtailed_j = 0.0;
-  double import_j = 0.0, export_j = 0.0;
-  double charge_j = 0.0, discharge_j = 0.0, battery_loss_j = 0.0;
-  double carbon_import = 0.0;    // sum of k * G_import dt
-  double carbon_demand = 0.0;    // sum of k * D dt (location-based)
-  double carbon_export = 0.0;    // sum of k * export dt (what exports displace)
-  double cost_import = 0.0;      // sum of p * G_import dt
-  double value_export = 0.0;     // sum of p * export dt
-  double soc_time_j_s = 0.0;     // integral of stored energy over time (J s), for averages
-  double price_time_s = 0.0;     // integral of p dt (currency/kWh x s), for averages
-  double peak_import_w = 0.0;    // highest import held for a positive time
+template <class T>
+struct FlowsT {
+  T duration_s = splat<T>(0.0);
+  T demand_j = splat<T>(0.0), renewable_j = splat<T>(0.0), renewable_used_j = splat<T>(0.0), curtailed_j = splat<T>(0.0);
+  T import_j = splat<T>(0.0), export_j = splat<T>(0.0);
+  T charge_j = splat<T>(0.0), discharge_j = splat<T>(0.0), battery_loss_j = splat<T>(0.0);
+  T carbon_import = splat<T>(0.0);  // sum of k * G_import dt
+  T carbon_demand = splat<T>(0.0);  // sum of k * D dt (location-based)
+  T carbon_export = splat<T>(0.0);  // sum of k * export dt (what exports displace)
+  T cost_import = splat<T>(0.0);    // sum of p * G_import dt
+  T value_export = splat<T>(0.0);   // sum of p * export dt
+  T soc_time_j_s = splat<T>(0.0);   // integral of stored energy over time (J s), for averages
+  T price_time_s = splat<T>(0.0);   // integral of p dt (currency/kWh x s), for averages
+  T peak_import_w = splat<T>(0.0);  // highest import held for a positive time
 
-  WATTSIM_HD void add(const Flows& o) {
+  WATTSIM_HD void add(const FlowsT& o) {
     duration_s += o.duration_s;
     demand_j += o.demand_j;
     renewable_j += o.renewable_j;
@@ -110,51 +143,56 @@ struct Flows {
     value_export += o.value_export;
     soc_time_j_s += o.soc_time_j_s;
     price_time_s += o.price_time_s;
-    if (o.peak_import_w > peak_import_w) peak_import_w = o.peak_import_w;
+    peak_import_w = o.peak_import_w > peak_import_w ? o.peak_import_w : peak_import_w;
   }
 };
+using Flows = FlowsT<double>;
 
 namespace detail {
 
+template <class T>
+WATTSIM_HD inline T min_t(T a, T b) {
+  return a < b ? a : b;
+}
+template <class T>
+WATTSIM_HD inline T max_t(T a, T b) {
+  return a > b ? a : b;
+}
 WATTSIM_HD inline double min_d(double a, double b) { return a < b ? a : b; }
 WATTSIM_HD inline double max_d(double a, double b) { return a > b ? a : b; }
 
 // The strategy's battery power b (W, + discharge to the bus, - charge from it), before the
 // state-of-charge limits.
-WATTSIM_HD inline double desired_battery_w(const IntervalSignals& s, const BatteryParams& b, const DispatchParams& d) {
-  const double net = s.demand_w - s.renewable_w;
-  const double from_surplus = net < 0.0 ? -min_d(-net, b.max_charge_w) : 0.0;
-  const double cover_deficit = net > 0.0 ? min_d(net, b.max_discharge_w) : 0.0;
-  switch (d.strategy) {
-    case Dispatch::kNone: return 0.0;
-    case Dispatch::kSelfConsumption: return net > 0.0 ? cover_deficit : from_surplus;
-    case Dispatch::kCarbonArbitrage:
-      if (s.intensity_g_per_kwh <= s.charge_below_g_per_kwh) return -b.max_charge_w;
-      if (s.intensity_g_per_kwh >= s.discharge_above_g_per_kwh) return net > 0.0 ? cover_deficit : from_surplus;
-      return from_surplus;
-    case Dispatch::kPeakShaving:
-      if (net > d.grid_limit_w) return min_d(net - d.grid_limit_w, b.max_discharge_w);
-      return -min_d(d.grid_limit_w - net, b.max_charge_w);
-  }
-  return 0.0;
+template <class T>
+WATTSIM_HD inline T desired_battery_w(const IntervalSignalsT<T>& s, const BatteryParamsT<T>& b, const DispatchLanesT<T>& d) {
+  const T zero = splat<T>(0.0);
+  const T net = s.demand_w - s.renewable_w;
+  const T from_surplus = net < 0.0 ? zero - min_t(zero - net, b.max_charge_w) : zero;
+  const T cover_deficit = net > 0.0 ? min_t(net, b.max_discharge_w) : zero;
+  const T self = net > 0.0 ? cover_deficit : from_surplus;
+  const T arbitrage = s.intensity_g_per_kwh <= s.charge_below_g_per_kwh
+                          ? zero - b.max_charge_w
+                          : (s.intensity_g_per_kwh >= s.discharge_above_g_per_kwh ? self : from_surplus);
+  const T peak = net > d.grid_limit_w ? min_t(net - d.grid_limit_w, b.max_discharge_w)
+                                      : zero - min_t(d.grid_limit_w - net, b.max_charge_w);
+  return d.strategy == 1.0 ? self : (d.strategy == 2.0 ? arbitrage : (d.strategy == 3.0 ? peak : zero));
 }
 
 // Settles `dt_s` seconds with battery power `b_w` held: the flows, and the battery's energy.
-WATTSIM_HD inline void settle_constant(const IntervalSignals& s, const BatteryParams& bp, const DispatchParams& d,
-                                       double b_w, double dt_s, BatteryState& st, Flows& f) {
-  const double residual = s.demand_w - s.renewable_w - b_w;
-  double import_w = 0.0, export_w = 0.0, curtail_w = 0.0;
-  if (residual > 0.0) {
-    import_w = residual;
-  } else {
-    const double surplus = -residual;
-    export_w = d.allow_export ? min_d(surplus, d.export_limit_w) : 0.0;
-    curtail_w = surplus - export_w;
-  }
-  const double charge_w = max_d(-b_w, 0.0);
-  const double discharge_w = max_d(b_w, 0.0);
-  const double stored_rate = charge_w * bp.charge_efficiency - (discharge_w > 0.0 ? discharge_w / bp.discharge_efficiency : 0.0);
-  const double energy_before = st.energy_j;
+template <class T>
+WATTSIM_HD inline void settle_constant(const IntervalSignalsT<T>& s, const BatteryParamsT<T>& bp, const DispatchLanesT<T>& d,
+                                       T b_w, T dt_s, BatteryStateT<T>& st, FlowsT<T>& f) {
+  const T zero = splat<T>(0.0);
+  const T residual = s.demand_w - s.renewable_w - b_w;
+  const T surplus = zero - residual;
+  const T import_w = residual > 0.0 ? residual : zero;
+  const T export_w = residual > 0.0 ? zero : (d.allow_export != 0.0 ? min_t(surplus, d.export_limit_w) : zero);
+  const T curtail_w = residual > 0.0 ? zero : surplus - export_w;
+  const T charge_w = max_t(zero - b_w, zero);
+  const T discharge_w = max_t(b_w, zero);
+  const T taken_w = discharge_w > 0.0 ? discharge_w / bp.discharge_efficiency : zero;
+  const T stored_rate = charge_w * bp.charge_efficiency - taken_w;
+  const T energy_before = st.energy_j;
   st.energy_j += stored_rate * dt_s;
   f.demand_j += s.demand_w * dt_s;
   f.renewable_j += s.renewable_w * dt_s;
@@ -173,53 +211,59 @@ WATTSIM_HD inline void settle_constant(const IntervalSignals& s, const BatteryPa
   f.soc_time_j_s += 0.5 * (energy_before + st.energy_j) * dt_s;
   f.price_time_s += s.price_per_kwh * dt_s;
   f.duration_s += dt_s;
-  if (dt_s > 0.0 && import_w > f.peak_import_w) f.peak_import_w = import_w;
-  if (discharge_w > 0.0) st.discharged_j += discharge_w / bp.discharge_efficiency * dt_s;
+  f.peak_import_w = both(dt_s > 0.0, import_w > f.peak_import_w) ? import_w : f.peak_import_w;
+  st.discharged_j += taken_w * dt_s;
 }
 
 }  // namespace detail
 
-// Settles one interval of `dt_s` seconds with constant signals: the battery follows its
-// strategy until its energy reaches a bound (an exact breakpoint inside the interval), then
-// holds. Adds the interval's energies to `flows` and moves `state` on, ageing the battery and
-// applying its fade at the end of the interval.
+// Settles one interval of `dt_s` seconds with constant signals, lane by lane: the battery
+// follows its strategy until its energy reaches a bound (an exact breakpoint inside the
+// interval), then holds (a second, possibly empty, stretch). Adds the interval's energies to
+// `flows` and moves `state` on, ageing the battery and applying its fade at the end of the
+// interval.
+template <class T>
+WATTSIM_HD inline void settle_lanes(const IntervalSignalsT<T>& s, T dt_s, const BatteryParamsT<T>& bp,
+                                    const DispatchLanesT<T>& d, BatteryStateT<T>& st, FlowsT<T>& flows) {
+  const T zero = splat<T>(0.0);
+  const auto has_battery = bp.capacity_j > 0.0;
+  const T lo = bp.soc_min * st.capacity_j;
+  const T hi = bp.soc_max * st.capacity_j;
+  // Moving toward a bound ...
+  T b = has_battery ? detail::desired_battery_w(s, bp, d) : zero;
+  b = either(both(b < 0.0, st.energy_j >= hi), both(b > 0.0, st.energy_j <= lo)) ? zero : b;
+  const T rate = b < 0.0 ? (zero - b) * bp.charge_efficiency : (b > 0.0 ? zero - b / bp.discharge_efficiency : zero);
+  const auto reach_hi = both(rate > 0.0, (hi - st.energy_j) < rate * dt_s);
+  const auto reach_lo = both(rate < 0.0, (st.energy_j - lo) < (zero - rate) * dt_s);
+  const T span = reach_hi ? (hi - st.energy_j) / rate : (reach_lo ? (st.energy_j - lo) / (zero - rate) : dt_s);
+  detail::settle_constant(s, bp, d, b, span, st, flows);
+  st.energy_j = reach_hi ? hi : (reach_lo ? lo : st.energy_j);  // exactly at the bound, not a rounding of it
+  // ... then held at it for the rest (the same strategy now pushes against the bound).
+  const T left = either(reach_hi, reach_lo) ? dt_s - span : zero;
+  detail::settle_constant(s, bp, d, zero, left, st, flows);
+  // Ageing and fade: capacity is constant within an interval.
+  const T age = st.age_s + dt_s;
+  const T fade = bp.fade_per_year * age / (365.0 * 86400.0) + bp.fade_per_cycle * st.discharged_j / bp.capacity_j;
+  const T one_minus = 1.0 - fade;
+  const T capacity = bp.capacity_j * (one_minus > 0.0 ? one_minus : zero);
+  st.age_s = has_battery ? age : st.age_s;
+  st.capacity_j = has_battery ? capacity : st.capacity_j;
+  const T top = bp.soc_max * st.capacity_j;
+  const auto above = both(has_battery, st.energy_j > top);
+  flows.battery_loss_j += above ? st.energy_j - top : zero;  // energy above a faded capacity is lost
+  st.energy_j = above ? top : st.energy_j;
+}
+
+template <class T>
+WATTSIM_HD inline DispatchLanesT<T> dispatch_lanes(const DispatchParams& d) {
+  return {splat<T>(static_cast<double>(d.strategy)), splat<T>(d.grid_limit_w), splat<T>(d.allow_export ? 1.0 : 0.0),
+          splat<T>(d.export_limit_w)};
+}
+
+// One settlement (the scalar case of settle_lanes).
 WATTSIM_HD inline void settle(const IntervalSignals& s, double dt_s, const BatteryParams& bp, const DispatchParams& d,
                               BatteryState& st, Flows& flows) {
-  double left = dt_s;
-  if (bp.capacity_j > 0.0) {
-    const double lo = bp.soc_min * st.capacity_j;
-    const double hi = bp.soc_max * st.capacity_j;
-    // At most two regimes: moving toward a bound, then held at it.
-    for (int regime = 0; regime < 2 && left > 0.0; ++regime) {
-      double b = detail::desired_battery_w(s, bp, d);
-      if ((b < 0.0 && st.energy_j >= hi) || (b > 0.0 && st.energy_j <= lo)) b = 0.0;
-      const double rate = b < 0.0 ? -b * bp.charge_efficiency : (b > 0.0 ? -b / bp.discharge_efficiency : 0.0);
-      double span = left;
-      bool reaches_bound = false;
-      if (rate > 0.0 && (hi - st.energy_j) < rate * left) {
-        span = (hi - st.energy_j) / rate;
-        reaches_bound = true;
-      } else if (rate < 0.0 && (st.energy_j - lo) < -rate * left) {
-        span = (st.energy_j - lo) / -rate;
-        reaches_bound = true;
-      }
-      detail::settle_constant(s, bp, d, b, span, st, flows);
-      if (reaches_bound) st.energy_j = rate > 0.0 ? hi : lo;  // exactly at the bound, not a rounding of it
-      left -= span;
-      if (!reaches_bound) left = 0.0;
-    }
-    // Ageing and fade: capacity is constant within an interval.
-    st.age_s += dt_s;
-    const double fade = bp.fade_per_year * st.age_s / (365.0 * 86400.0) + bp.fade_per_cycle * st.discharged_j / bp.capacity_j;
-    st.capacity_j = bp.capacity_j * detail::max_d(0.0, 1.0 - fade);
-    const double top = bp.soc_max * st.capacity_j;
-    if (st.energy_j > top) {
-      flows.battery_loss_j += st.energy_j - top;  // energy above a faded capacity is lost
-      st.energy_j = top;
-    }
-  } else {
-    detail::settle_constant(s, bp, d, 0.0, left, st, flows);
-  }
+  settle_lanes<double>(s, dt_s, bp, dispatch_lanes<double>(d), st, flows);
 }
 
 }  // namespace wattsim::supply
