@@ -83,24 +83,19 @@ using LedgerTotals = LedgerTotalsT<double>;
 // Fed interval by interval; closes periods when told. Branch-free over lanes like the
 // settlement core (models/supply/settlement.hpp), so the batch evaluator's SIMD lanes and its
 // CUDA threads book exactly what the simulator books.
+//
+// Intervals settle straight into the open hour's flows (hour()); closing the hour folds them
+// into the month, the year and the run, and books the hourly terms. Everything else is booked
+// at the period ends, from the periods' sums: per interval only the hour's accumulators move.
 template <class T>
 class LedgerT {
  public:
   WATTSIM_HD LedgerT(const CreditLanesT<T>& credits, const CostParamsT<T>& costs) : credits_(credits), costs_(costs) {}
 
-  // One settled interval and the PPA energy contracted over it.
-  WATTSIM_HD void add(const supply::FlowsT<T>& f, T ppa_j) {
-    hour_.add(f);
-    month_.add(f);
-    year_.add(f);
-    hour_ppa_j_ += ppa_j;
-    year_ppa_j_ += ppa_j;
-    totals_.ppa_j += ppa_j;
-    totals_.location_kg += f.carbon_demand * kGkwhJToKg;
-    totals_.grid_kg += f.carbon_import * kGkwhJToKg;
-    totals_.export_avoided_kg += f.carbon_export * kGkwhJToKg;
-    totals_.energy_cost += (f.cost_import - costs_.export_price_factor * f.value_export) * kPerKwhJ;
-  }
+  // The open hour's flows: settle_lanes adds each interval's flows here.
+  WATTSIM_HD supply::FlowsT<T>& hour() { return hour_; }
+  // The PPA energy contracted over an interval.
+  WATTSIM_HD void add_ppa(T ppa_j) { hour_ppa_j_ += ppa_j; }
 
   // Period ends (called by the driver at calendar boundaries and at the end of the run).
   // `credit_price_per_t` is the credit price in force at the period's end. An empty period
@@ -113,9 +108,19 @@ class LedgerT {
     totals_.market_hourly_kg += h.carbon_import * kGkwhJToKg * unmatched;
     totals_.cfe_numerator_j += supply::detail::min_t(h.demand_j, h.renewable_used_j + matched);
     totals_.cfe_denominator_j += h.demand_j;
+    totals_.ppa_j += hour_ppa_j_;
+    totals_.location_kg += h.carbon_demand * kGkwhJToKg;
+    totals_.grid_kg += h.carbon_import * kGkwhJToKg;
+    totals_.export_avoided_kg += h.carbon_export * kGkwhJToKg;
+    totals_.energy_cost += (h.cost_import - costs_.export_price_factor * h.value_export) * kPerKwhJ;
+    month_.add(h);
+    year_.add(h);
+    run_.add(h);
+    year_ppa_j_ += hour_ppa_j_;
     hour_ = supply::FlowsT<T>{};
     hour_ppa_j_ = zero;
   }
+  // Close the hour first (the month folds closed hours only).
   WATTSIM_HD void close_month(T credit_price_per_t) {
     const auto active = month_.duration_s != 0.0;
     const T charge = costs_.demand_charge_per_kw_month * month_.peak_import_w / 1e3;
@@ -135,7 +140,14 @@ class LedgerT {
     year_ppa_j_ = zero;
   }
 
+  // The terms booked so far (at closed periods).
   WATTSIM_HD const LedgerTotalsT<T>& totals() const { return totals_; }
+  // The flows so far: the closed hours' and the open hour's.
+  WATTSIM_HD supply::FlowsT<T> flows() const {
+    supply::FlowsT<T> f = run_;
+    f.add(hour_);
+    return f;
+  }
 
  private:
   static constexpr double kGkwhJToKg = 1.0 / 3.6e9;  // (g/kWh) x J -> kg
@@ -157,7 +169,7 @@ class LedgerT {
   CreditLanesT<T> credits_;
   CostParamsT<T> costs_;
   LedgerTotalsT<T> totals_;
-  supply::FlowsT<T> hour_, month_, year_;
+  supply::FlowsT<T> hour_, month_, year_, run_;
   T hour_ppa_j_ = supply::splat<T>(0.0), year_ppa_j_ = supply::splat<T>(0.0);
 };
 

@@ -10,7 +10,8 @@
 //   D + C = R_used + Dis + G_import,   R_used = R - export - curtailed
 // with C the battery's charging power drawn from the bus and Dis its discharging power into
 // the bus. The stored energy changes at C * eta_c - Dis / eta_d; the difference is the
-// battery's loss. Discharge never exceeds the deficit D - R, so battery energy is never
+// battery's loss. Energies of an interval are each power times the time it held (summed over
+// the interval's two stretches), booked once per interval. Discharge never exceeds the deficit D - R, so battery energy is never
 // exported.
 //
 // Dispatch strategies (battery power b = Dis - C, decided from the interval's signals):
@@ -73,6 +74,20 @@ struct BatteryParamsT {
   T fade_per_year = splat<T>(0.0);         // calendar fade, fraction of nameplate per year
 };
 using BatteryParams = BatteryParamsT<double>;
+
+// The parameters with the reciprocals the core multiplies by, computed once (a division per
+// interval would cost more than the rest of the settlement together).
+template <class T>
+struct PreparedBatteryT {
+  BatteryParamsT<T> p;
+  T inv_discharge_efficiency;
+  T inv_capacity;  // infinite without a battery (never used then)
+};
+
+template <class T>
+WATTSIM_HD inline PreparedBatteryT<T> prepare(const BatteryParamsT<T>& p) {
+  return {p, 1.0 / p.discharge_efficiency, 1.0 / p.capacity_j};
+}
 
 struct DispatchParams {
   Dispatch strategy = Dispatch::kSelfConsumption;
@@ -163,56 +178,44 @@ WATTSIM_HD inline double max_d(double a, double b) { return a > b ? a : b; }
 
 // The strategy's battery power b (W, + discharge to the bus, - charge from it), before the
 // state-of-charge limits.
-template <class T>
+// kAnyStrategy: each lane's own strategy (selected lane by lane); 0-3: every lane has that one,
+// and only its candidate is computed (the same arithmetic, so the same bits).
+inline constexpr int kAnyStrategy = -1;
+
+template <class T, int kStrategy = kAnyStrategy>
 WATTSIM_HD inline T desired_battery_w(const IntervalSignalsT<T>& s, const BatteryParamsT<T>& b, const DispatchLanesT<T>& d) {
   const T zero = splat<T>(0.0);
   const T net = s.demand_w - s.renewable_w;
   const T from_surplus = net < 0.0 ? zero - min_t(zero - net, b.max_charge_w) : zero;
   const T cover_deficit = net > 0.0 ? min_t(net, b.max_discharge_w) : zero;
   const T self = net > 0.0 ? cover_deficit : from_surplus;
-  const T arbitrage = s.intensity_g_per_kwh <= s.charge_below_g_per_kwh
-                          ? zero - b.max_charge_w
-                          : (s.intensity_g_per_kwh >= s.discharge_above_g_per_kwh ? self : from_surplus);
-  const T peak = net > d.grid_limit_w ? min_t(net - d.grid_limit_w, b.max_discharge_w)
-                                      : zero - min_t(d.grid_limit_w - net, b.max_charge_w);
-  return d.strategy == 1.0 ? self : (d.strategy == 2.0 ? arbitrage : (d.strategy == 3.0 ? peak : zero));
+  const auto arbitrage = [&] {
+    return s.intensity_g_per_kwh <= s.charge_below_g_per_kwh
+               ? zero - b.max_charge_w
+               : (s.intensity_g_per_kwh >= s.discharge_above_g_per_kwh ? self : from_surplus);
+  };
+  const auto peak = [&] {
+    return net > d.grid_limit_w ? min_t(net - d.grid_limit_w, b.max_discharge_w)
+                                : zero - min_t(d.grid_limit_w - net, b.max_charge_w);
+  };
+  if constexpr (kStrategy == 0) return zero;
+  if constexpr (kStrategy == 1) return self;
+  if constexpr (kStrategy == 2) return arbitrage();
+  if constexpr (kStrategy == 3) return peak();
+  return d.strategy == 1.0 ? self : (d.strategy == 2.0 ? arbitrage() : (d.strategy == 3.0 ? peak() : zero));
 }
 
-// Settles `dt_s` seconds with battery power `b_w` held: the flows, and the battery's energy.
+// The grid's side of a stretch with battery power b held: import, export and curtailment.
 template <class T>
-WATTSIM_HD inline void settle_constant(const IntervalSignalsT<T>& s, const BatteryParamsT<T>& bp, const DispatchLanesT<T>& d,
-                                       T b_w, T dt_s, BatteryStateT<T>& st, FlowsT<T>& f) {
+struct GridPowers {
+  T import_w, export_w, curtail_w;
+};
+template <class T>
+WATTSIM_HD inline GridPowers<T> grid_powers(T residual, const DispatchLanesT<T>& d) {
   const T zero = splat<T>(0.0);
-  const T residual = s.demand_w - s.renewable_w - b_w;
   const T surplus = zero - residual;
-  const T import_w = residual > 0.0 ? residual : zero;
   const T export_w = residual > 0.0 ? zero : (d.allow_export != 0.0 ? min_t(surplus, d.export_limit_w) : zero);
-  const T curtail_w = residual > 0.0 ? zero : surplus - export_w;
-  const T charge_w = max_t(zero - b_w, zero);
-  const T discharge_w = max_t(b_w, zero);
-  const T taken_w = discharge_w > 0.0 ? discharge_w / bp.discharge_efficiency : zero;
-  const T stored_rate = charge_w * bp.charge_efficiency - taken_w;
-  const T energy_before = st.energy_j;
-  st.energy_j += stored_rate * dt_s;
-  f.demand_j += s.demand_w * dt_s;
-  f.renewable_j += s.renewable_w * dt_s;
-  f.renewable_used_j += (s.renewable_w - export_w - curtail_w) * dt_s;
-  f.curtailed_j += curtail_w * dt_s;
-  f.import_j += import_w * dt_s;
-  f.export_j += export_w * dt_s;
-  f.charge_j += charge_w * dt_s;
-  f.discharge_j += discharge_w * dt_s;
-  f.battery_loss_j += (charge_w - discharge_w - stored_rate) * dt_s;
-  f.carbon_import += s.intensity_g_per_kwh * import_w * dt_s;
-  f.carbon_demand += s.intensity_g_per_kwh * s.demand_w * dt_s;
-  f.carbon_export += s.intensity_g_per_kwh * export_w * dt_s;
-  f.cost_import += s.price_per_kwh * import_w * dt_s;
-  f.value_export += s.price_per_kwh * export_w * dt_s;
-  f.soc_time_j_s += 0.5 * (energy_before + st.energy_j) * dt_s;
-  f.price_time_s += s.price_per_kwh * dt_s;
-  f.duration_s += dt_s;
-  f.peak_import_w = both(dt_s > 0.0, import_w > f.peak_import_w) ? import_w : f.peak_import_w;
-  st.discharged_j += taken_w * dt_s;
+  return {residual > 0.0 ? residual : zero, export_w, residual > 0.0 ? zero : surplus - export_w};
 }
 
 }  // namespace detail
@@ -222,35 +225,71 @@ WATTSIM_HD inline void settle_constant(const IntervalSignalsT<T>& s, const Batte
 // interval), then holds (a second, possibly empty, stretch). Adds the interval's energies to
 // `flows` and moves `state` on, ageing the battery and applying its fade at the end of the
 // interval.
-template <class T>
-WATTSIM_HD inline void settle_lanes(const IntervalSignalsT<T>& s, T dt_s, const BatteryParamsT<T>& bp,
-                                    const DispatchLanesT<T>& d, BatteryStateT<T>& st, FlowsT<T>& flows) {
+template <class T, int kStrategy = detail::kAnyStrategy>
+WATTSIM_HD inline void settle_lanes(const IntervalSignalsT<T>& s, T dt_s, const PreparedBatteryT<T>& pb,
+                                    const DispatchLanesT<T>& d, BatteryStateT<T>& st, FlowsT<T>& f) {
+  const BatteryParamsT<T>& bp = pb.p;
   const T zero = splat<T>(0.0);
   const auto has_battery = bp.capacity_j > 0.0;
   const T lo = bp.soc_min * st.capacity_j;
   const T hi = bp.soc_max * st.capacity_j;
-  // Moving toward a bound ...
-  T b = has_battery ? detail::desired_battery_w(s, bp, d) : zero;
+  // Stretch 1, moving toward a bound with battery power b; stretch 2 (possibly empty), held at
+  // the bound with b = 0 (the same strategy now pushes against it).
+  T b = has_battery ? detail::desired_battery_w<T, kStrategy>(s, bp, d) : zero;
   b = either(both(b < 0.0, st.energy_j >= hi), both(b > 0.0, st.energy_j <= lo)) ? zero : b;
-  const T rate = b < 0.0 ? (zero - b) * bp.charge_efficiency : (b > 0.0 ? zero - b / bp.discharge_efficiency : zero);
+  const T charge_w = detail::max_t(zero - b, zero);
+  const T discharge_w = detail::max_t(b, zero);
+  const T taken_w = discharge_w * pb.inv_discharge_efficiency;
+  const T rate = charge_w * bp.charge_efficiency - taken_w;  // of the stored energy
   const auto reach_hi = both(rate > 0.0, (hi - st.energy_j) < rate * dt_s);
   const auto reach_lo = both(rate < 0.0, (st.energy_j - lo) < (zero - rate) * dt_s);
-  const T span = reach_hi ? (hi - st.energy_j) / rate : (reach_lo ? (st.energy_j - lo) / (zero - rate) : dt_s);
-  detail::settle_constant(s, bp, d, b, span, st, flows);
-  st.energy_j = reach_hi ? hi : (reach_lo ? lo : st.energy_j);  // exactly at the bound, not a rounding of it
-  // ... then held at it for the rest (the same strategy now pushes against the bound).
-  const T left = either(reach_hi, reach_lo) ? dt_s - span : zero;
-  detail::settle_constant(s, bp, d, zero, left, st, flows);
+  const auto reach = either(reach_hi, reach_lo);
+  // The one division of the interval: how long until the bound is reached.
+  const T to_bound = (reach_hi ? hi - st.energy_j : st.energy_j - lo) / (reach_hi ? rate : zero - rate);
+  const T span = reach ? to_bound : dt_s;
+  const T left = reach ? dt_s - span : zero;
+  const T energy_before = st.energy_j;
+  const T energy_after = reach_hi ? hi : (reach_lo ? lo : st.energy_j + rate * span);  // a bound exactly, not a rounding of it
+  st.energy_j = energy_after;
+  const T net = s.demand_w - s.renewable_w;
+  const detail::GridPowers<T> g1 = detail::grid_powers(net - b, d);
+  const detail::GridPowers<T> g2 = detail::grid_powers(net, d);
+  const T import_j = g1.import_w * span + g2.import_w * left;
+  const T export_j = g1.export_w * span + g2.export_w * left;
+  const T curtail_j = g1.curtail_w * span + g2.curtail_w * left;
+  const T renewable_j = s.renewable_w * dt_s;
+  f.duration_s += dt_s;
+  f.demand_j += s.demand_w * dt_s;
+  f.renewable_j += renewable_j;
+  f.renewable_used_j += renewable_j - export_j - curtail_j;
+  f.curtailed_j += curtail_j;
+  f.import_j += import_j;
+  f.export_j += export_j;
+  f.charge_j += charge_w * span;
+  f.discharge_j += discharge_w * span;
+  f.battery_loss_j += (charge_w - discharge_w - rate) * span;
+  f.carbon_import += s.intensity_g_per_kwh * import_j;
+  f.carbon_demand += s.intensity_g_per_kwh * s.demand_w * dt_s;
+  f.carbon_export += s.intensity_g_per_kwh * export_j;
+  f.cost_import += s.price_per_kwh * import_j;
+  f.value_export += s.price_per_kwh * export_j;
+  f.soc_time_j_s += 0.5 * (energy_before + energy_after) * span + energy_after * left;
+  f.price_time_s += s.price_per_kwh * dt_s;
+  const T peak1 = span > 0.0 ? g1.import_w : zero;
+  const T peak2 = left > 0.0 ? g2.import_w : zero;
+  f.peak_import_w = detail::max_t(f.peak_import_w, detail::max_t(peak1, peak2));
+  st.discharged_j += taken_w * span;
   // Ageing and fade: capacity is constant within an interval.
+  constexpr double kYearsPerSecond = 1.0 / (365.0 * 86400.0);
   const T age = st.age_s + dt_s;
-  const T fade = bp.fade_per_year * age / (365.0 * 86400.0) + bp.fade_per_cycle * st.discharged_j / bp.capacity_j;
+  const T fade = bp.fade_per_year * age * kYearsPerSecond + bp.fade_per_cycle * st.discharged_j * pb.inv_capacity;
   const T one_minus = 1.0 - fade;
   const T capacity = bp.capacity_j * (one_minus > 0.0 ? one_minus : zero);
   st.age_s = has_battery ? age : st.age_s;
   st.capacity_j = has_battery ? capacity : st.capacity_j;
   const T top = bp.soc_max * st.capacity_j;
   const auto above = both(has_battery, st.energy_j > top);
-  flows.battery_loss_j += above ? st.energy_j - top : zero;  // energy above a faded capacity is lost
+  f.battery_loss_j += above ? st.energy_j - top : zero;  // energy above a faded capacity is lost
   st.energy_j = above ? top : st.energy_j;
 }
 
@@ -263,7 +302,7 @@ WATTSIM_HD inline DispatchLanesT<T> dispatch_lanes(const DispatchParams& d) {
 // One settlement (the scalar case of settle_lanes).
 WATTSIM_HD inline void settle(const IntervalSignals& s, double dt_s, const BatteryParams& bp, const DispatchParams& d,
                               BatteryState& st, Flows& flows) {
-  settle_lanes<double>(s, dt_s, bp, dispatch_lanes<double>(d), st, flows);
+  settle_lanes<double>(s, dt_s, prepare(bp), dispatch_lanes<double>(d), st, flows);
 }
 
 }  // namespace wattsim::supply

@@ -21,7 +21,9 @@ SupplySite::SupplySite(std::shared_ptr<const SupplyConfig> config, const simcore
       intensity_(intensity, intensity_periodic),
       intensity_periodic_(intensity_periodic),
       intensity_series_(&intensity),
-      ledger_(config_->credits, config_->costs) {
+      ledger_(config_->credits, config_->costs),
+      dispatch_(dispatch_lanes<double>(config_->dispatch)),
+      battery_(prepare(config_->battery)) {
   const SupplyConfig& c = *config_;
   for (const auto& r : c.renewables) renewables_.push_back({&r, simcore::StepCursor(r.series, r.periodic)});
   for (const auto& p : c.ppas) ppas_.push_back({&p, simcore::StepCursor(p.series, p.periodic)});
@@ -98,10 +100,9 @@ void SupplySite::advance(SimTime now) {
   }
   while (t_ < now) {
     const SimTime end = std::min(now, next_break_);
-    Flows f;
-    settle(signals_, (end - t_).to_seconds(), config_->battery, config_->dispatch, state_, f);
-    ledger_.add(f, ppa_w_ * (end - t_).to_seconds());
-    totals_.add(f);
+    const double dt = (end - t_).to_seconds();
+    settle_lanes<double>(signals_, dt, battery_, dispatch_, state_, ledger_.hour());
+    ledger_.add_ppa(ppa_w_ * dt);
     t_ = end;
     if (t_ < next_break_) break;
     // At a breakpoint: calendar periods close first, then the signals move on.

@@ -65,7 +65,7 @@ class SupplySite {
     return copy;
   }
 
-  const Flows& flows() const { return totals_; }  // from time 0 to the last settled instant
+  Flows flows() const { return ledger_.flows(); }  // from time 0 to the last settled instant
   const carbon::LedgerTotals& ledger() const { return ledger_.totals(); }
   const BatteryState& battery() const { return state_; }
   const SupplyConfig& config() const { return *config_; }
@@ -91,10 +91,11 @@ class SupplySite {
   bool intensity_periodic_ = false;
   const simcore::StepSeries* intensity_series_;
   carbon::Ledger ledger_;
+  DispatchLanesT<double> dispatch_;
+  PreparedBatteryT<double> battery_;
   BatteryState state_;
   IntervalSignals signals_;
   double ppa_w_ = 0.0;
-  Flows totals_;
   simcore::SimTime t_;            // settled up to here
   simcore::SimTime next_break_;   // the next signal breakpoint or calendar boundary
   simcore::SimTime next_hour_, next_day_, next_month_, next_year_;
