@@ -41,11 +41,19 @@ class ResultObserver final : public datacenter::WorldObserver {
     static const std::vector<std::string> units = {"s", "s", "kW", "kW", "1", "1", "g/kWh", "kg/h", "kg/h",
                                                    "kW", "kW", "kW", "kWh", "kW", "kW", "currency/kWh"};
     total_ = &writer_.add_table("/timeseries", columns, units);
-    if (sc.world.sites.size() > 1) {
-      for (const auto& site : sc.world.sites) {
-        sites_.push_back(&writer_.add_table("/sites/" + site.name + "/timeseries", columns, units));
-      }
+    const bool several = sc.world.sites.size() > 1;
+    for (const auto& site : sc.world.sites) {
+      if (several) sites_.push_back(&writer_.add_table("/sites/" + site.name + "/timeseries", columns, units));
+      // The exact demand step series: each breakpoint and the demand from it on (the last
+      // holds until /summary end_s), for the batch evaluator.
+      profiles_.push_back(&writer_.add_table(several ? "/sites/" + site.name + "/profile" : "/profile",
+                                             {"time_s", "demand_kw"}, {"s", "kW"}));
     }
+  }
+
+  void on_demand(std::uint32_t site, simcore::SimTime time, double watts) override {
+    const double row[] = {time.to_seconds(), watts / 1e3};
+    profiles_[site]->append(row);
   }
 
   void on_job(const datacenter::JobRecord& r) override {
@@ -88,6 +96,7 @@ class ResultObserver final : public datacenter::WorldObserver {
   results::ResultWriter& writer_;
   results::ResultWriter::ColumnTable* total_ = nullptr;
   std::vector<results::ResultWriter::ColumnTable*> sites_;
+  std::vector<results::ResultWriter::ColumnTable*> profiles_;
 };
 
 std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s) {

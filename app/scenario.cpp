@@ -1,5 +1,7 @@
 #include "app/scenario.hpp"
 
+#include "app/series_parser.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -90,10 +92,6 @@ class Parser {
  private:
   // A field's value, inserting `fallback` into the document when it is absent (so that the
   // resolved scenario shows every default).
-  json& field(json& object, const std::string& key, const json& fallback) {
-    if (!object.contains(key)) object[key] = fallback;
-    return object[key];
-  }
   std::string resolve_path(const std::string& json_path, const std::string& value) const {
     const fs::path p(value);
     if (p.is_absolute() || from_command_line(json_path)) return p.lexically_normal().string();
@@ -115,15 +113,18 @@ class Parser {
   void parse_catalog();
   void parse_site(json& site_doc, const std::string& path, datacenter::SiteConfig& site, bool has_name);
   void parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site);
-  enum class SeriesUnit { kIntensity, kPower, kFraction, kPrice, kPricePerTonne };
-  struct ParsedSeries {
-    simcore::StepSeries series;  // in simulated time
-    bool periodic = false;
-  };
-  // A signal: a constant (a number or a quantity) or {"csv": ...} read, converted to its unit,
-  // checked against [min, max], aligned to the scenario's start and checked to cover the run.
+  using SeriesUnit = SeriesParser::Unit;
+  using ParsedSeries = SeriesParser::Parsed;
   std::optional<ParsedSeries> parse_series(json& v, const std::string& path, SeriesUnit unit, const std::string& name,
-                                           double min, double max);
+                                           double min, double max) {
+    std::string start_text;
+    SeriesParser series(
+        reader_, [this](const std::string& jp, const std::string& value) { return resolve_path(jp, value); }, start_abs_,
+        &start_text, horizon_);
+    auto parsed = series.parse(v, path, unit, name, min, max);
+    if (!start_text.empty()) doc_["start"] = start_text;
+    return parsed;
+  }
   void parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site);
   void parse_credits(json& c, const std::string& path, datacenter::SiteConfig& site);
   void parse_supply(json& s, const std::string& path, datacenter::SiteConfig& site);
@@ -387,152 +388,6 @@ void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteCo
   };
   need_capacity("PDU", d.pdu_curve.has_value(), d.pdu_capacity_w, member_path(pp, "pdus"));
   need_capacity("UPS", d.ups_curve.has_value(), d.ups_capacity_w, member_path(pp, "ups"));
-}
-
-std::optional<Parser::ParsedSeries> Parser::parse_series(json& v, const std::string& p, SeriesUnit unit,
-                                                         const std::string& name, double min, double max) {
-  const auto in_range = [&](double x, const std::string& where) {
-    if (x >= min && x <= max) return true;
-    errors_.add(where, "is " + catalog::format_number(x) + "; expected a value in [" + catalog::format_number(min) + ", " +
-                           catalog::format_number(max) + "]");
-    return false;
-  };
-  // A constant.
-  if (!v.is_object()) {
-    std::optional<double> x;
-    switch (unit) {
-      case SeriesUnit::kIntensity: x = reader_.quantity_value(v, p, Dimension::kCarbonIntensity); break;
-      case SeriesUnit::kPower: x = reader_.quantity_value(v, p, Dimension::kPower); break;
-      case SeriesUnit::kFraction: x = reader_.quantity_value(v, p, Dimension::kFraction); break;
-      case SeriesUnit::kPrice:
-      case SeriesUnit::kPricePerTonne:
-        if (v.is_number()) {
-          x = v.get<double>();
-        } else {
-          errors_.add(p, std::string("expected a number (") +
-                             (unit == SeriesUnit::kPrice ? "currency per kWh" : "currency per tonne") + ") or a CSV series, found " +
-                             catalog::json_type_name(v));
-        }
-        break;
-    }
-    if (!x || !in_range(*x, p)) return std::nullopt;
-    return ParsedSeries{simcore::StepSeries::constant(*x, SimTime::zero(), SimTime::max(), name), false};
-  }
-  reader_.check_keys(v, p, {"csv", "time_column", "value_column", "unit", "repeat", "empty_cells", "max_gap", "time_marks"});
-  const auto csv = reader_.string(v, "csv", p, true);
-  traces::SeriesCsvOptions options;
-  options.name = name;
-  options.time_column = reader_.string(v, "time_column", p, false).value_or("");
-  options.value_column = reader_.string(v, "value_column", p, false).value_or("");
-  // The unit: given, else in the value column's header ("Price (USD/MWh)"), else the default.
-  std::string unit_text = reader_.string(v, "unit", p, false).value_or("");
-  if (unit_text.empty()) unit_text = traces::unit_in_header(options.value_column);
-  const auto unit_factor = [&](const std::string& u) -> std::optional<double> {
-    try {
-      switch (unit) {
-        case SeriesUnit::kIntensity: return simcore::parse_quantity("1 " + (u.empty() ? "g/kWh" : u), Dimension::kCarbonIntensity);
-        case SeriesUnit::kPower: return simcore::parse_quantity("1 " + u, Dimension::kPower);
-        case SeriesUnit::kFraction: return u.empty() ? 1.0 : simcore::parse_quantity("1 " + u, Dimension::kFraction);
-        case SeriesUnit::kPrice: {
-          // "USD/MWh", "EUR/kWh", "per MWh": to currency per kWh.
-          const auto slash = u.rfind('/');
-          const std::string per = u.rfind("per ", 0) == 0 ? u.substr(4) : slash == std::string::npos ? "" : u.substr(slash + 1);
-          if (per == "kWh") return 1.0;
-          if (per == "MWh") return 1e-3;
-          if (per == "Wh") return 1e3;
-          throw simcore::InputError("", "");
-        }
-        case SeriesUnit::kPricePerTonne: {
-          const auto slash = u.rfind('/');
-          const std::string per = u.rfind("per ", 0) == 0 ? u.substr(4) : slash == std::string::npos ? "" : u.substr(slash + 1);
-          if (per == "t") return 1.0;
-          if (per == "kg") return 1e3;
-          throw simcore::InputError("", "");
-        }
-      }
-    } catch (const simcore::InputError&) {
-    }
-    return std::nullopt;
-  };
-  auto factor = unit_factor(unit_text);
-  if (!factor && v.contains("unit")) {
-    static const char* kExpected[] = {"one of g/kWh, kg/kWh, kg/MWh, t/MWh", "one of W, kW, MW, GW", "% or nothing",
-                                      "CURRENCY/kWh or CURRENCY/MWh", "CURRENCY/t"};
-    errors_.add(member_path(p, "unit"), "is \"" + unit_text + "\"; expected " + kExpected[static_cast<int>(unit)]);
-    return std::nullopt;
-  }
-  if (!factor) {
-    // Not a unit after all ("Carbon Intensity gCO2eq/kWh (LCA)"): the default, if there is one.
-    factor = unit_factor("");
-    if (!factor) {
-      errors_.add(member_path(p, "unit"), "missing; the values' unit is needed (it is not in the column's name)");
-      return std::nullopt;
-    }
-    unit_text.clear();
-  }
-  if (v.contains("unit") || !unit_text.empty()) field(v, "unit", unit_text);
-  options.scale = *factor;
-  options.min_value = min;
-  options.max_value = max;
-  field(v, "empty_cells", "error");
-  if (const auto mode = reader_.string(v, "empty_cells", p, true); mode && *mode == "skip") {
-    options.empty_cells = traces::SeriesCsvOptions::EmptyCells::kSkipRow;
-  } else if (mode && *mode != "error") {
-    errors_.add(member_path(p, "empty_cells"), "is \"" + *mode + "\"; expected \"error\" or \"skip\"");
-  }
-  if (v.contains("max_gap")) {
-    options.max_interval = reader_.duration(v, "max_gap", p, true);
-  } else {
-    options.detect_gaps = true;
-  }
-  bool repeat = false;
-  if (const auto& r = field(v, "repeat", false); !r.is_boolean()) {
-    errors_.add(member_path(p, "repeat"), "expected true or false, found " + catalog::json_type_name(r));
-  } else {
-    repeat = r.get<bool>();
-  }
-  field(v, "time_marks", "start");
-  const auto marks = reader_.string(v, "time_marks", p, true);
-  if (marks && *marks != "start" && *marks != "end") {
-    errors_.add(member_path(p, "time_marks"), "is \"" + *marks + "\"; expected \"start\" or \"end\" (of each value's interval)");
-    return std::nullopt;
-  }
-  options.times_mark_end = marks && *marks == "end";
-  if (!csv) return std::nullopt;
-  const std::string file = resolve_path(member_path(p, "csv"), *csv);
-  simcore::StepSeries series;
-  try {
-    series = traces::read_series_csv(file, options);
-  } catch (const simcore::InputError& e) {
-    for (const auto& d : e.diagnostics()) errors_.add(member_path(p, "csv"), (d.where.empty() ? "" : d.where + ": ") + d.message);
-    return std::nullopt;
-  }
-  // Times that mark the end of each value's interval ("the 5 minutes before the timestamp"):
-  // move the series back by one interval.
-
-  // Simulated time 0 is the scenario's start, by default the first series' first time.
-  if (!start_abs_) {
-    start_abs_ = series.start();
-    doc_["start"] = traces::format_utc_time(series.start());
-  }
-  if (series.start() > *start_abs_) {
-    errors_.add(member_path(p, "csv"), file + ": the series starts at " + traces::format_utc_time(series.start()) +
-                                           ", after the scenario's start (" + doc_["start"].get<std::string>() + ")");
-    return std::nullopt;
-  }
-  simcore::StepSeries sim = simcore::shift_series(series, SimTime::zero() - *start_abs_);
-  if (!repeat && !horizon_) {
-    errors_.add(member_path(p, "repeat"), "a run without a horizon has no known length: set \"repeat\": true, or a "
-                                          "horizon the series covers");
-    return std::nullopt;
-  }
-  if (!repeat && sim.end() < *horizon_) {
-    errors_.add(member_path(p, "csv"), file + ": the series ends " + simcore::format_time(sim.end()) +
-                                           " after the start, before the horizon (" + simcore::format_time(*horizon_) +
-                                           "); set \"repeat\": true to repeat it");
-    return std::nullopt;
-  }
-  return ParsedSeries{std::move(sim), repeat};
 }
 
 void Parser::parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site) {

@@ -51,6 +51,9 @@ class WorldObserver {
   // A job finished, or the run ended with it queued or running (then start/end say so).
   virtual void on_job(const JobRecord& record) = 0;
   virtual void on_interval(const IntervalRecord& record) = 0;
+  // A site's facility demand changed at `time` to `watts` (its final value at that instant;
+  // only real changes): the exact step series of the demand, in order. Optional.
+  virtual void on_demand(std::uint32_t /*site*/, simcore::SimTime /*time*/, double /*watts*/) {}
 };
 
 }  // namespace wattsim::datacenter

@@ -33,6 +33,9 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
   snapshots_.resize(state_.sites.size());
   demand_times_.resize(state_.sites.size());
   demand_w_.resize(state_.sites.size());
+  demand_pending_.resize(state_.sites.size());
+  demand_committed_.assign(state_.sites.size(), false);
+  demand_last_w_.assign(state_.sites.size(), 0.0);
 }
 
 World::~World() = default;
@@ -135,6 +138,7 @@ RunSummary World::run(simcore::ProgressSink* progress) {
   }
   state_.now = end;
   emit_intervals(end);
+  for (std::uint32_t s = 0; s < state_.sites.size(); ++s) commit_demand(s);
   return summarise(end);
 }
 
@@ -392,26 +396,38 @@ void World::update_node(NodeId n) {
   state_.capacity.set_free(n, free);
 }
 
+void World::note_demand(std::uint32_t site, SimTime t, double watts) {
+  DemandPoint& pending = demand_pending_[site];
+  if (pending.pending && pending.time == t) {
+    pending.watts = watts;  // the last report of an instant holds
+    return;
+  }
+  commit_demand(site);
+  pending = {t, watts, true};
+}
+
+void World::commit_demand(std::uint32_t site) {
+  DemandPoint& pending = demand_pending_[site];
+  if (!pending.pending) return;
+  pending.pending = false;
+  // The same rule as the settlement's: a point only where the demand changes.
+  if (demand_committed_[site] && pending.watts == demand_last_w_[site]) return;
+  demand_committed_[site] = true;
+  demand_last_w_[site] = pending.watts;
+  if (observer_ != nullptr) observer_->on_demand(site, pending.time, pending.watts);
+  if (config_.record_demand) {
+    demand_times_[site].push_back(pending.time);
+    demand_w_[site].push_back(pending.watts);
+  }
+}
+
 void World::update_facility(std::uint32_t site) {
   SiteState& s = state_.sites[site];
   const double p = s.tree.facility_input_w() + (s.pue - 1.0) * s.it_w;
   total_facility_w_ += p - s.facility.power_w;
   s.facility.set_power(state_.now, p);
   s.supply->set_demand(state_.now, p);
-  if (config_.record_demand) {
-    auto& times = demand_times_[site];
-    auto& values = demand_w_[site];
-    if (!times.empty() && times.back() == state_.now) {
-      values.back() = p;  // the last value of an instant is the one that holds
-      if (values.size() > 1 && values[values.size() - 2] == p) {
-        times.pop_back();
-        values.pop_back();
-      }
-    } else if (values.empty() || values.back() != p) {
-      times.push_back(state_.now);
-      values.push_back(p);
-    }
-  }
+  note_demand(site, state_.now, p);
   total_facility_.set_power(state_.now, total_facility_w_);
 }
 

@@ -148,6 +148,16 @@ class World final : public Actions, private power::PowerTreeListener {
   simcore::SimTime makespan_;
   simcore::SimTime last_tick_;
   std::vector<Snapshot> snapshots_;  // per site
+  struct DemandPoint {
+    simcore::SimTime time;
+    double watts = 0.0;
+    bool pending = false;
+  };
+  void note_demand(std::uint32_t site, simcore::SimTime t, double watts);
+  void commit_demand(std::uint32_t site);
+  std::vector<DemandPoint> demand_pending_;  // per site: the latest instant's report
+  std::vector<char> demand_committed_;       // per site: a point has been committed
+  std::vector<double> demand_last_w_;        // per site: the last committed demand
   std::vector<std::vector<simcore::SimTime>> demand_times_;  // per site, when recorded
   std::vector<std::vector<double>> demand_w_;
   Snapshot total_snapshot_;

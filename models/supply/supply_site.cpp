@@ -94,6 +94,18 @@ void SupplySite::daily_thresholds(SimTime day_start) {
 
 void SupplySite::advance(SimTime now) {
   if (finished_) throw std::logic_error("supply: advance after finish");
+  if (has_pending_ && pending_t_ < now) commit_demand();
+  settle_to(now);
+}
+
+void SupplySite::commit_demand() {
+  has_pending_ = false;
+  if (pending_w_ == signals_.demand_w) return;  // no new interval for an unchanged demand
+  settle_to(pending_t_);
+  signals_.demand_w = pending_w_;
+}
+
+void SupplySite::settle_to(SimTime now) {
   if (t_ < now && stale_) {
     refresh(t_);
     stale_ = false;
@@ -134,9 +146,15 @@ void SupplySite::advance(SimTime now) {
 }
 
 void SupplySite::set_demand(SimTime now, double demand_w) {
-  if (demand_w == signals_.demand_w) return;  // no new interval for an unchanged demand
-  advance(now);
-  signals_.demand_w = demand_w;
+  if (finished_) throw std::logic_error("supply: set_demand after finish");
+  if (has_pending_ && now == pending_t_) {
+    pending_w_ = demand_w;  // the last report of an instant holds
+    return;
+  }
+  if (has_pending_) commit_demand();
+  has_pending_ = true;
+  pending_t_ = now;
+  pending_w_ = demand_w;
 }
 
 void SupplySite::finish(SimTime end) {

@@ -52,7 +52,9 @@ class SupplySite {
   // `intensity` (g/kWh, simulated time) must outlive the site (and its copies).
   SupplySite(std::shared_ptr<const SupplyConfig> config, const simcore::StepSeries& intensity, bool intensity_periodic);
 
-  // Settles up to `now` with the demand held so far, then holds `demand_w`.
+  // The demand from `now` on. Several calls at one instant: the last one holds. An interval
+  // ends at `now` only if the instant's final demand differs from the one before it (so the
+  // intervals depend on the demand as a function of time, not on how it was reported).
   void set_demand(simcore::SimTime now, double demand_w);
   // Settles up to `now`.
   void advance(simcore::SimTime now);
@@ -82,6 +84,8 @@ class SupplySite {
     simcore::StepCursor cursor;
   };
   void refresh(simcore::SimTime t);  // signals and the next breakpoint, at a breakpoint
+  void settle_to(simcore::SimTime now);
+  void commit_demand();  // the pending demand change, if it changes the demand
   void daily_thresholds(simcore::SimTime day_start);
 
   std::shared_ptr<const SupplyConfig> config_;
@@ -100,6 +104,9 @@ class SupplySite {
   simcore::SimTime next_break_;   // the next signal breakpoint or calendar boundary
   simcore::SimTime next_hour_, next_day_, next_month_, next_year_;
   bool stale_ = false;  // at a breakpoint whose new signals are not read yet
+  bool has_pending_ = false;  // a demand reported at pending_t_, not applied yet
+  simcore::SimTime pending_t_;
+  double pending_w_ = 0.0;
   bool finished_ = false;
 };
 

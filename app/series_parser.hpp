@@ -1,0 +1,48 @@
+#pragma once
+// Signals in scenario-like files (scenarios, batch files): a constant, or {"csv": ...} read
+// from a CSV, converted to its unit, checked against its range, aligned so that simulated
+// time 0 is the start, and checked to cover the run unless it repeats. Documented in
+// docs/scenarios.md ("Series").
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "models/catalog/json_reader.hpp"
+#include "simcore/step_series.hpp"
+#include "simcore/time.hpp"
+
+namespace wattsim::app {
+
+// The value of `key`, inserting `fallback` into the document when it is absent (so that a
+// resolved document shows every default).
+nlohmann::json& field(nlohmann::json& object, const std::string& key, const nlohmann::json& fallback);
+
+class SeriesParser {
+ public:
+  enum class Unit { kIntensity, kPower, kFraction, kPrice, kPricePerTonne };
+  struct Parsed {
+    simcore::StepSeries series;  // in simulated time
+    bool periodic = false;
+  };
+  // `resolve` turns a file name at a JSON path into a path to open. `start`: the absolute
+  // UTC time of simulated time 0; when unknown, the first CSV read sets it and writes it, as
+  // text, to *start_text. `horizon`: the run's length, if known (else series must repeat).
+  SeriesParser(catalog::JsonReader& reader, std::function<std::string(const std::string&, const std::string&)> resolve,
+               std::optional<simcore::SimTime>& start, std::string* start_text, std::optional<simcore::SimTime> horizon)
+      : reader_(reader), resolve_(std::move(resolve)), start_(start), start_text_(start_text), horizon_(horizon) {}
+
+  // Reports problems to the reader's sink and returns nothing for them.
+  std::optional<Parsed> parse(nlohmann::json& v, const std::string& path, Unit unit, const std::string& name, double min,
+                              double max);
+
+ private:
+  catalog::JsonReader& reader_;
+  std::function<std::string(const std::string&, const std::string&)> resolve_;
+  std::optional<simcore::SimTime>& start_;
+  std::string* start_text_;
+  std::optional<simcore::SimTime> horizon_;
+};
+
+}  // namespace wattsim::app
