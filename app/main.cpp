@@ -2,6 +2,7 @@
 //
 //   wattsim run SCENARIO [-o OUT.h5] [--set k=v]... [--quiet]
 //   wattsim check SCENARIO [--set k=v]...
+//   wattsim batch BATCH.json [-o OUT.h5] [--device auto|cpu|cuda] [--threads N] [--yes]
 //   wattsim inspect OUT.h5 [--json]
 //   wattsim catalog [NAME]
 //   wattsim policies
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "app/batch.hpp"
 #include "app/inspect.hpp"
 #include "app/run.hpp"
 #include "app/version.hpp"
@@ -36,6 +38,15 @@ int main(int argc, char** argv) {
   auto* check_cmd = cli.add_subcommand("check", "Validate a scenario without running it");
   check_cmd->add_option("scenario", check_file, "Scenario file (JSON)")->required();
   check_cmd->add_option("--set", check_sets, "Override a scenario field: KEY=VALUE")->take_all();
+
+  BatchOptions batch;
+  auto* batch_cmd = cli.add_subcommand("batch", "Evaluate supply/carbon variants of one demand profile (docs/batch.md)");
+  batch_cmd->add_option("batch", batch.file, "Batch file (JSON)")->required();
+  batch_cmd->add_option("-o,--output", batch.output, "Result set to write (default: the file's output.path, else NAME.h5)");
+  batch_cmd->add_option("--device", batch.device, "auto (a GPU when there is one), cpu or cuda");
+  batch_cmd->add_option("--threads", batch.threads, "CPU threads (default: every core)");
+  batch_cmd->add_flag("--yes", batch.yes, "Evaluate a variant count over the file's limit");
+  batch_cmd->add_flag("-q,--quiet", batch.quiet, "Print nothing but errors");
 
   std::string inspect_file;
   bool inspect_json = false;
@@ -63,6 +74,10 @@ int main(int argc, char** argv) {
     return run_command(run);
   }
   if (*check_cmd) return check_command(check_file, check_sets);
+  if (*batch_cmd) {
+    batch.command_line = command_line;
+    return batch_command(batch);
+  }
   if (*inspect_cmd) return inspect_command(inspect_file, inspect_json);
   if (*catalog_cmd) return catalog_command(catalog_name);
   return policies_command();

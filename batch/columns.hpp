@@ -12,12 +12,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "batch/columns_view.hpp"
 #include "simcore/step_series.hpp"
 #include "simcore/time.hpp"
 
 namespace wattsim::batch {
-
-enum IntervalFlag : std::uint8_t { kHourEnd = 1, kMonthEnd = 2, kYearEnd = 4 };
 
 struct SeriesRef {
   const simcore::StepSeries* series = nullptr;  // null: absent
@@ -34,25 +33,8 @@ struct ColumnInputs {
   simcore::SimTime calendar_origin;  // absolute UTC time of simulated time 0
 };
 
-struct Columns {
-  std::vector<double> dt_s, demand_w, solar_cf, wind_cf, ppa_cf, intensity, price;
-  std::vector<std::uint8_t> flags;  // IntervalFlag bits: the periods that close at the interval's end
-  std::size_t size() const { return dt_s.size(); }
-};
-
 // Throws std::invalid_argument for inconsistent inputs (no demand, a series that does not
 // cover [0, end)).
 Columns build_columns(const ColumnInputs& in);
-
-// The columns as plain pointers, for the evaluators (CPU lanes and CUDA threads).
-struct ColumnsView {
-  const double *dt_s, *demand_w, *solar_cf, *wind_cf, *ppa_cf, *intensity, *price;
-  const std::uint8_t* flags;
-  std::size_t size;
-};
-inline ColumnsView view(const Columns& c) {
-  return {c.dt_s.data(),   c.demand_w.data(),  c.solar_cf.data(), c.wind_cf.data(), c.ppa_cf.data(),
-          c.intensity.data(), c.price.data(),  c.flags.data(),    c.size()};
-}
 
 }  // namespace wattsim::batch

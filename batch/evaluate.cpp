@@ -16,17 +16,45 @@ VariantResult evaluate_scalar(const ColumnsView& columns, const VariantParams& v
   return {r.flows, r.ledger, r.battery};
 }
 
-bool simd_available() {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2;
+const char* simd_name(Simd s) {
+  switch (s) {
+    case Simd::kAvx2: return "AVX2";
+    case Simd::kAvx512: return "AVX-512";
+    case Simd::kNone: break;
+  }
+  return "scalar";
 }
 
-void evaluate_simd(const ColumnsView& columns, std::span<const VariantParams> variants, std::span<VariantResult> out) {
-  if (variants.empty() || variants.size() > kLanes || out.size() < variants.size()) {
-    throw std::invalid_argument("evaluate_simd: 1 to kLanes variants and as many results");
+Simd simd_support() {
+  static const Simd best = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? Simd::kAvx512
+                           : __builtin_cpu_supports("avx2")                                            ? Simd::kAvx2
+                                                                                                       : Simd::kNone;
+  return best;
+}
+
+Simd effective_simd(const CpuOptions& options) { return std::min(options.simd, simd_support()); }
+
+namespace {
+
+void run_lanes(Simd level, const ColumnsView& columns, const VariantParams* params, std::size_t n, VariantResult* out) {
+  if (level == Simd::kAvx512) {
+    detail::evaluate_lanes_avx512(columns, params, n, out);
+  } else {
+    detail::evaluate_lanes_avx2(columns, params, n, out);
   }
-  if (!simd_available()) throw std::runtime_error("evaluate_simd: this CPU has no AVX2");
-  detail::evaluate_lanes_avx2(columns, variants.data(), variants.size(), out.data());
+}
+
+}  // namespace
+
+void evaluate_simd(const ColumnsView& columns, std::span<const VariantParams> variants, std::span<VariantResult> out,
+                   Simd level) {
+  if (level == Simd::kNone || level > simd_support()) {
+    throw std::runtime_error(std::string("evaluate_simd: this CPU does not run ") + simd_name(level) + " lanes");
+  }
+  if (variants.empty() || variants.size() > lanes(level) || out.size() < variants.size()) {
+    throw std::invalid_argument("evaluate_simd: 1 to lanes(level) variants and as many results");
+  }
+  run_lanes(level, columns, variants.data(), variants.size(), out.data());
 }
 
 std::vector<VariantResult> evaluate_cpu(const std::vector<Columns>& groups, const std::vector<VariantParams>& variants,
@@ -43,30 +71,30 @@ std::vector<VariantResult> evaluate_cpu(const std::vector<Columns>& groups, cons
   // candidate power: the same bits, less work).
   const auto key = [&](std::size_t i) { return std::make_pair(variants[i].group, static_cast<int>(variants[i].dispatch.strategy)); };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
-  // Work items: blocks of up to kLanes consecutive variants (in that order) of one group.
+  const Simd simd = effective_simd(options);
+  // Work items: blocks of up to lanes(simd) consecutive variants (in that order) of one group.
   std::vector<std::pair<std::size_t, std::size_t>> blocks;  // [first, last) into `order`
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i + 1;
-    const std::size_t width = options.simd ? kLanes : 1;
+    const std::size_t width = lanes(simd);
     while (j < order.size() && j - i < width && variants[order[j]].group == variants[order[i]].group) ++j;
     blocks.emplace_back(i, j);
     i = j;
   }
   std::vector<VariantResult> results(variants.size());
   std::atomic<std::size_t> next{0};
-  const bool simd = options.simd && simd_available();
   const auto worker = [&] {
-    VariantParams lane_params[kLanes];
-    VariantResult lane_results[kLanes];
+    VariantParams lane_params[kMaxLanes];
+    VariantResult lane_results[kMaxLanes];
     for (std::size_t b = next++; b < blocks.size(); b = next++) {
       const auto [first, last] = blocks[b];
       const ColumnsView& c = views[variants[order[first]].group];
-      if (!simd) {
+      if (simd == Simd::kNone) {
         for (std::size_t k = first; k < last; ++k) results[order[k]] = evaluate_scalar(c, variants[order[k]]);
         continue;
       }
       for (std::size_t k = first; k < last; ++k) lane_params[k - first] = variants[order[k]];
-      detail::evaluate_lanes_avx2(c, lane_params, last - first, lane_results);
+      run_lanes(simd, c, lane_params, last - first, lane_results);
       for (std::size_t k = first; k < last; ++k) results[order[k]] = lane_results[k - first];
     }
   };

@@ -3,7 +3,7 @@
 // ledger, exactly as the simulator runs them (models/supply/supply_site.hpp), over a lane type
 // T (double: one variant, on the CPU or a CUDA thread; a vector: several variants side by side).
 
-#include "batch/columns.hpp"
+#include "batch/columns_view.hpp"
 #include "batch/variant.hpp"
 #include "models/carbon/ledger.hpp"
 #include "models/supply/host_device.hpp"

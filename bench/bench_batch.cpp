@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "batch/columns.hpp"
+#include "batch/cuda.hpp"
 #include "batch/evaluate.hpp"
 
 namespace {
@@ -76,7 +77,11 @@ std::vector<batch::VariantParams> variants(std::size_t count) {
   return out;
 }
 
-void run(benchmark::State& state, bool simd, unsigned threads) {
+void run(benchmark::State& state, batch::Simd simd, unsigned threads) {
+  if (batch::effective_simd({threads, simd}) != simd) {
+    state.SkipWithError((std::string("this CPU has no ") + batch::simd_name(simd)).c_str());
+    return;
+  }
   static const Year year;
   const std::vector<batch::Columns> groups = {year.columns};
   const auto vs = variants(static_cast<std::size_t>(state.range(0)));
@@ -87,11 +92,34 @@ void run(benchmark::State& state, bool simd, unsigned threads) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * vs.size() * year.columns.size()));
 }
 
-void BM_Batch_Scalar_1Thread(benchmark::State& state) { run(state, false, 1); }
-void BM_Batch_Simd_1Thread(benchmark::State& state) { run(state, true, 1); }
-void BM_Batch_Simd_AllThreads(benchmark::State& state) { run(state, true, 0); }
+void BM_Batch_Scalar_1Thread(benchmark::State& state) { run(state, batch::Simd::kNone, 1); }
+void BM_Batch_Avx2_1Thread(benchmark::State& state) { run(state, batch::Simd::kAvx2, 1); }
+void BM_Batch_Avx512_1Thread(benchmark::State& state) { run(state, batch::Simd::kAvx512, 1); }
+void BM_Batch_Best_AllThreads(benchmark::State& state) { run(state, batch::simd_support(), 0); }
+
+// One thread per variant on the GPU, when there is one (reported as an error otherwise).
+void BM_Batch_Cuda(benchmark::State& state) {
+  if (batch::cuda_device_count() == 0) {
+    state.SkipWithError(("no GPU: " + batch::cuda_device_description()).c_str());
+    return;
+  }
+  static const Year year;
+  const std::vector<batch::Columns> groups = {year.columns};
+  const auto vs = variants(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto r = batch::evaluate_cuda(groups, vs);
+    benchmark::DoNotOptimize(r.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * vs.size() * year.columns.size()));
+}
+
 BENCHMARK(BM_Batch_Scalar_1Thread)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_Batch_Simd_1Thread)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_Batch_Simd_AllThreads)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Batch_Avx2_1Thread)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Batch_Avx512_1Thread)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Batch_Best_AllThreads)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
+// The size: 10,000 variants x 525,600 intervals (5.3e9 variant-intervals, ~20 s per
+// iteration on 2 cores).
+BENCHMARK(BM_Batch_Best_AllThreads)->Arg(10000)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_Batch_Cuda)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

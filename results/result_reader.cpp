@@ -119,4 +119,41 @@ std::vector<JobRow> ResultReader::jobs() const {
   return result;
 }
 
+double ResultReader::Records::at(std::size_t row, const std::string& field) const {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i] == field) return values.at(row * fields.size() + i);
+  }
+  throw std::out_of_range("records have no field " + field);
+}
+
+ResultReader::Records ResultReader::records(const std::string& path) const {
+  hsize_t rows = 0;
+  const h5::Handle dataset = open_1d(file_.get(), path.c_str(), path_, rows);
+  const h5::Handle type(H5Dget_type(dataset.get()), H5Tclose, path_, "read the type of " + path);
+  const int members = H5Tget_nmembers(type.get());
+  if (members < 0) h5::fail(path_, path + " is not a compound dataset");
+  Records r;
+  const h5::Handle memory(H5Tcreate(H5T_COMPOUND, static_cast<std::size_t>(members) * sizeof(double)), H5Tclose, path_,
+                          "read " + path);
+  for (int i = 0; i < members; ++i) {
+    char* name = H5Tget_member_name(type.get(), static_cast<unsigned>(i));
+    if (name == nullptr) h5::fail(path_, "read the fields of " + path);
+    r.fields.emplace_back(name);
+    H5free_memory(name);
+    h5::check(H5Tinsert(memory.get(), r.fields.back().c_str(), static_cast<std::size_t>(i) * sizeof(double), H5T_NATIVE_DOUBLE),
+              path_, "read " + path);
+  }
+  r.values.resize(rows * static_cast<std::size_t>(members));
+  if (rows > 0) h5::check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, r.values.data()), path_, "read " + path);
+  return r;
+}
+
+std::vector<std::int64_t> ResultReader::indices(const std::string& path) const {
+  hsize_t rows = 0;
+  const h5::Handle dataset = open_1d(file_.get(), path.c_str(), path_, rows);
+  std::vector<std::int64_t> out(rows);
+  if (rows > 0) h5::check(H5Dread(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path_, "read " + path);
+  return out;
+}
+
 }  // namespace wattsim::results

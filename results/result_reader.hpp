@@ -3,6 +3,7 @@
 // tests. Every method reads from the file when called; nothing is cached. Errors throw
 // std::runtime_error naming the file.
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,16 @@ class ResultReader {
   // Unit of a column ("" when the column has none).
   std::string column_unit(const std::string& group, const std::string& name) const;
   std::vector<JobRow> jobs() const;
+  // A compound dataset of float64 fields (ResultWriter::write_records): field names and the
+  // values row by row.
+  struct Records {
+    std::vector<std::string> fields;
+    std::vector<double> values;
+    std::size_t rows() const { return fields.empty() ? 0 : values.size() / fields.size(); }
+    double at(std::size_t row, const std::string& field) const;
+  };
+  Records records(const std::string& path) const;
+  std::vector<std::int64_t> indices(const std::string& path) const;
 
   const std::string& path() const noexcept { return path_; }
 

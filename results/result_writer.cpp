@@ -116,6 +116,7 @@ struct ResultWriter::State {
   std::vector<unsigned char> jobs_block;  // kJobBlockRows packed rows
   std::size_t jobs_buffered = 0;
   std::size_t jobs_written = 0;
+  bool with_jobs = true;  // false: the result set has no /jobs (a batch's)
   bool finished = false;  // committed, or commit failed
 
   void create_jobs() {
@@ -392,6 +393,74 @@ void ResultWriter::write_summary(const std::string& group, const std::vector<Sum
   h5::write_string_attribute(g.get(), group, kUnitsAttribute, units.dump(), s.final_path);
 }
 
+namespace {
+// Splits "/a/b/name" into the group "/a/b" (or "/") and "name".
+std::pair<std::string, std::string> split_path(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash + 1 == path.size()) throw std::invalid_argument("not a dataset path: " + path);
+  return {slash == 0 ? std::string("/") : path.substr(0, slash), path.substr(slash + 1)};
+}
+}  // namespace
+
+void ResultWriter::write_records(const std::string& path, const std::vector<std::string>& fields,
+                                 const std::vector<std::string>& units, std::span<const double> values) {
+  State& s = state("write_records");
+  if (fields.empty() || units.size() != fields.size() || values.size() % fields.size() != 0) {
+    throw std::logic_error(s.final_path + ": records at " + path + ": fields, units and values do not match");
+  }
+  const std::string what = "write records " + path;
+  try {
+    const auto [group, name] = split_path(path);
+    const h5::Handle parent = h5::open_or_create_group(s.file.get(), group, s.final_path);
+    const std::size_t record = fields.size() * sizeof(double);
+    const h5::Handle type(H5Tcreate(H5T_COMPOUND, record), H5Tclose, s.final_path, what);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      h5::check(H5Tinsert(type.get(), fields[i].c_str(), i * sizeof(double), H5T_NATIVE_DOUBLE), s.final_path, what);
+    }
+    const hsize_t rows = values.size() / fields.size();
+    const h5::Handle space(H5Screate_simple(1, &rows, nullptr), H5Sclose, s.final_path, what);
+    const h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, s.final_path, what);
+    if (rows > 0) {
+      const hsize_t chunk = std::min<hsize_t>(rows, 4096);
+      h5::check(H5Pset_chunk(dcpl.get(), 1, &chunk), s.final_path, what);
+      if (s.compression_level > 0) {
+        h5::check(H5Pset_shuffle(dcpl.get()), s.final_path, what);
+        h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(s.compression_level)), s.final_path, what);
+      }
+    }
+    const h5::Handle dataset(H5Dcreate2(parent.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                             H5Dclose, s.final_path, what);
+    if (rows > 0) {
+      h5::check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), s.final_path, what);
+    }
+    nlohmann::ordered_json u = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < fields.size(); ++i) u[fields[i]] = units[i];
+    h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, u.dump(), s.final_path);
+  } catch (const std::runtime_error&) {
+    s.fail();
+    throw;
+  }
+}
+
+void ResultWriter::write_indices(const std::string& path, std::span<const std::int64_t> values) {
+  State& s = state("write_indices");
+  const std::string what = "write " + path;
+  try {
+    const auto [group, name] = split_path(path);
+    const h5::Handle parent = h5::open_or_create_group(s.file.get(), group, s.final_path);
+    const hsize_t rows = values.size();
+    const h5::Handle space(H5Screate_simple(1, &rows, nullptr), H5Sclose, s.final_path, what);
+    const h5::Handle dataset(H5Dcreate2(parent.get(), name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             H5Dclose, s.final_path, what);
+    if (rows > 0) {
+      h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), s.final_path, what);
+    }
+  } catch (const std::runtime_error&) {
+    s.fail();
+    throw;
+  }
+}
+
 ResultWriter::ColumnTable& ResultWriter::add_table(const std::string& group, std::vector<std::string> columns,
                                                    std::vector<std::string> units) {
   State& s = state("add_table");
@@ -424,6 +493,7 @@ ResultWriter::ColumnTable& ResultWriter::add_table(const std::string& group, std
 
 void ResultWriter::append_job(const JobRow& row) {
   State& s = state("append_job");
+  if (!s.with_jobs) throw std::logic_error("append_job: this result set has no /jobs (omit_jobs)");
   try {
     if (!s.jobs.valid()) s.create_jobs();
     pack_job(row, &s.jobs_block[s.jobs_buffered * kJobRecordBytes]);
@@ -434,13 +504,21 @@ void ResultWriter::append_job(const JobRow& row) {
   }
 }
 
+void ResultWriter::omit_jobs() {
+  State& s = state("omit_jobs");
+  if (s.jobs.valid()) throw std::logic_error("omit_jobs: jobs were already written");
+  s.with_jobs = false;
+}
+
 void ResultWriter::commit() {
   State& s = state("commit");
   try {
-    if (!s.jobs.valid()) s.create_jobs();
-    s.flush_jobs(false);
-    s.jobs.close(s.final_path, std::string("close ") + kJobsDataset);
-    s.jobs_type.close(s.final_path, "close the /jobs row type");
+    if (s.with_jobs) {
+      if (!s.jobs.valid()) s.create_jobs();
+      s.flush_jobs(false);
+      s.jobs.close(s.final_path, std::string("close ") + kJobsDataset);
+      s.jobs_type.close(s.final_path, "close the /jobs row type");
+    }
     for (auto& table : s.tables) table->close();
     s.file.close(s.final_path, "close temporary file " + s.temp_path);
     std::error_code error;

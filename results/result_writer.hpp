@@ -21,6 +21,7 @@
 //   out.commit();
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -93,6 +94,16 @@ class ResultWriter {
   ColumnTable& add_table(const std::string& group, std::vector<std::string> columns, std::vector<std::string> units);
   // Appends a row to /jobs (created on first use, or by commit if no job was appended).
   void append_job(const JobRow& row);
+  // A result set without /jobs (e.g. a batch's): commit() then creates none, and
+  // append_job throws std::logic_error. Before any job.
+  void omit_jobs();
+  // A compound dataset at `path` (parents created) of float64 fields, one row per
+  // fields.size() values, all at once; its "units" attribute is a JSON object {field: unit}.
+  // pandas.DataFrame(f[path][:]) reads it.
+  void write_records(const std::string& path, const std::vector<std::string>& fields,
+                     const std::vector<std::string>& units, std::span<const double> values);
+  // A 1-D int64 dataset at `path`.
+  void write_indices(const std::string& path, std::span<const std::int64_t> values);
   // Writes what is buffered, closes the file and renames it onto final_path. On failure throws
   // and removes the temporary file. Once only.
   void commit();

@@ -236,31 +236,66 @@ TEST_CASE("the same seed gives the same results, run after run", "[app][e2e]") {
   CHECK(summary_of(a).at("jobs_submitted") != summary_of(c).at("jobs_submitted"));
 }
 
-TEST_CASE("the JSON Schema accepts every shipped scenario and rejects broken ones", "[app][schema]") {
+TEST_CASE("the JSON Schemas accept every shipped scenario and batch file and reject broken ones", "[app][schema]") {
   if (!test::python_has("jsonschema")) {
     WARN("python3-jsonschema is not installed for /usr/bin/python3: schema check skipped");
     return;
   }
   const std::string script = test::source_path("tests/app/validate_scenarios.py");
   const std::string schema = test::source_path("scenarios/schema/scenario.schema.json");
-  std::string files;
+  const std::string batch_schema = test::source_path("scenarios/schema/batch.schema.json");
+  // Batch files (batch-*.json) against batch.schema.json, every other scenario file against
+  // scenario.schema.json.
+  std::string files, batches;
   for (const auto& e : fs::recursive_directory_iterator(test::source_path("scenarios"))) {
     if (e.path().extension() == ".json" && e.path().string().find("/schema/") == std::string::npos) {
-      files += " " + e.path().string();
+      (e.path().filename().string().rfind("batch-", 0) == 0 ? batches : files) += " " + e.path().string();
     }
   }
+  REQUIRE_FALSE(files.empty());
   const auto ok = test::run_command("/usr/bin/python3 " + script + " " + schema + files);
   INFO(ok.output);
   CHECK(ok.status == 0);
+  if (!batches.empty()) {
+    const auto ok_batches = test::run_command("/usr/bin/python3 " + script + " " + batch_schema + batches);
+    INFO(ok_batches.output);
+    CHECK(ok_batches.status == 0);
+  }
   std::string invalid;
   for (const auto& e : fs::directory_iterator(test::source_path("tests/app/invalid_scenarios"))) invalid += " " + e.path().string();
   const auto bad = test::run_command("/usr/bin/python3 " + script + " " + schema + " --expect-invalid" + invalid);
   INFO(bad.output);
   CHECK(bad.status == 0);
-  // ... and the C++ parser agrees: every negative case is invalid for `wattsim check` too.
+  std::string invalid_batches;
+  for (const auto& e : fs::directory_iterator(test::source_path("tests/app/invalid_batches"))) invalid_batches += " " + e.path().string();
+  const auto bad_batches = test::run_command("/usr/bin/python3 " + script + " " + batch_schema + " --expect-invalid" + invalid_batches);
+  INFO(bad_batches.output);
+  CHECK(bad_batches.status == 0);
+  // ... and the C++ parsers agree: every negative case is invalid for `wattsim check` or
+  // `wattsim batch` too, which writes nothing.
   for (const auto& e : fs::directory_iterator(test::source_path("tests/app/invalid_scenarios"))) {
     CHECK(test::wattsim("check " + e.path().string()).status == 2);
   }
+  test::TempDir dir("schema");
+  for (const auto& e : fs::directory_iterator(test::source_path("tests/app/invalid_batches"))) {
+    const std::string out = dir.file(e.path().stem().string() + ".h5");
+    const auto r = test::wattsim("batch " + e.path().string() + " -q -o " + out);
+    INFO(e.path().filename().string() << ": " << r.output);
+    CHECK(r.status == 2);
+    CHECK_FALSE(fs::exists(out));
+  }
+  // The series and quantity definitions batch.schema.json copies from scenario.schema.json
+  // are the same in both.
+  const auto load = [](const std::string& path) { return nlohmann::json::parse(std::ifstream(path)); };
+  const auto scenario_defs = load(schema).at("$defs"), batch_defs = load(batch_schema).at("$defs");
+  std::size_t shared = 0;
+  for (const auto& [name, def] : batch_defs.items()) {
+    if (!scenario_defs.contains(name)) continue;
+    ++shared;
+    INFO("$defs." << name);
+    CHECK(def == scenario_defs.at(name));
+  }
+  CHECK(shared >= 5);
 }
 
 TEST_CASE("the h5py/pandas example in docs/results.md runs on a real result set", "[app][docs]") {
@@ -301,6 +336,18 @@ TEST_CASE("the solar-battery scenario: energy balances in every interval and net
   const auto battery = col("battery_kw"), import = col("grid_import_kw"), exported = col("grid_export_kw");
   const auto soc = col("battery_soc_kwh");
   REQUIRE(facility.size() == 168);
+  // /profile: the exact demand step series, starting at 0, strictly increasing in time, whose
+  // integral is the facility energy.
+  const auto t = reader.column("/profile", "time_s"), demand = reader.column("/profile", "demand_kw");
+  REQUIRE(t.size() > 1000);
+  CHECK(t.front() == 0.0);
+  double energy_kwh = 0.0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double next = i + 1 < t.size() ? t[i + 1] : s.at("end_s");
+    CHECK(next > t[i]);
+    energy_kwh += demand[i] * (next - t[i]) / 3600.0;
+  }
+  CHECK(energy_kwh == Approx(s.at("facility_energy_kwh")).epsilon(1e-12));
   for (std::size_t i = 0; i < facility.size(); ++i) {
     const double supplied = renewable[i] - curtailed[i] - exported[i] + battery[i] + import[i];
     CHECK(std::fabs(facility[i] - supplied) <= 1e-9 * facility[i]);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs the first ```python block of docs/results.md on a result set.
+"""Runs the first ```python block of a Markdown file (docs/results.md, docs/batch.md) on a result set.
 
     docs_example_test.py DOCS_MD RESULT_H5
 

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "batch/columns.hpp"
+#include "batch/cuda.hpp"
 #include "models/supply/supply_site.hpp"
 #include "simcore/calendar.hpp"
 
@@ -109,20 +110,33 @@ bool same_bits(const batch::VariantResult& a, const batch::VariantResult& b) {
 
 }  // namespace
 
-TEST_CASE("the SIMD path equals the scalar path, bit for bit, for 1,000 random variants", "[batch]") {
+TEST_CASE("the SIMD paths (AVX2, AVX-512) equal the scalar path, bit for bit, for 1,000 random variants", "[batch]") {
   const Inputs in;
   std::vector<batch::Columns> groups = {batch::build_columns(in.columns(true, true, true))};
   std::mt19937_64 gen(77);
   std::vector<batch::VariantParams> variants;
   for (int i = 0; i < 1000; ++i) variants.push_back(random_variant(gen));
-  const auto simd = batch::evaluate_cpu(groups, variants, {2, true});
-  const auto scalar = batch::evaluate_cpu(groups, variants, {1, false});
-  REQUIRE(simd.size() == 1000);
-  int differ = 0;
-  for (std::size_t i = 0; i < variants.size(); ++i) differ += same_bits(simd[i], scalar[i]) ? 0 : 1;
-  CHECK(differ == 0);
+  const auto scalar = batch::evaluate_cpu(groups, variants, {1, batch::Simd::kNone});
+  REQUIRE(scalar.size() == 1000);
   // Not trivially equal: the variants do differ.
-  CHECK(simd[0].ledger.grid_kg != simd[1].ledger.grid_kg);
+  CHECK(scalar[0].ledger.grid_kg != scalar[1].ledger.grid_kg);
+  for (const auto level : {batch::Simd::kAvx2, batch::Simd::kAvx512}) {
+    if (level > batch::simd_support()) {
+      WARN(std::string("this CPU has no ") + batch::simd_name(level) + ": those lanes are not tested here");
+      continue;
+    }
+    INFO(batch::simd_name(level));
+    REQUIRE(batch::effective_simd({2, level}) == level);
+    const auto simd = batch::evaluate_cpu(groups, variants, {2, level});
+    REQUIRE(simd.size() == 1000);
+    int differ = 0;
+    for (std::size_t i = 0; i < variants.size(); ++i) differ += same_bits(simd[i], scalar[i]) ? 0 : 1;
+    CHECK(differ == 0);
+    // A short block (fewer variants than lanes) pads its lanes and still agrees.
+    std::vector<batch::VariantResult> few(3);
+    batch::evaluate_simd(batch::view(groups[0]), std::span(variants).subspan(5, 3), few, level);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(same_bits(few[i], scalar[5 + i]));
+  }
 }
 
 TEST_CASE("a variant evaluates exactly as the simulator's online settlement", "[batch]") {
@@ -191,7 +205,7 @@ TEST_CASE("properties over random variants", "[batch]") {
     e.credit_price_per_t = 50;
     for (const auto& v : {a, b, c, d, e}) variants.push_back(v);
   }
-  const auto r = batch::evaluate_cpu(groups, variants, {2, true});
+  const auto r = batch::evaluate_cpu(groups, variants, {2});
   const double location = r[0].ledger.location_kg;
   for (std::size_t i = 0; i < variants.size(); i += 5) {
     CHECK(r[i + 1].ledger.grid_kg <= r[i].ledger.grid_kg * (1 + 1e-12));
@@ -202,4 +216,31 @@ TEST_CASE("properties over random variants", "[batch]") {
       if (variants[k].intensity_scale == 1.0) CHECK(r[k].ledger.location_kg == location);
     }
   }
+}
+
+TEST_CASE("CUDA results equal CPU results when a GPU is present", "[.][batch][cuda]") {
+  if (batch::cuda_device_count() == 0) {
+    WARN("skipped: " << batch::cuda_device_description());
+    return;
+  }
+  const Inputs in;
+  std::vector<batch::Columns> groups = {batch::build_columns(in.columns(true, true, true))};
+  std::mt19937_64 gen(13);
+  std::vector<batch::VariantParams> variants;
+  for (int i = 0; i < 300; ++i) variants.push_back(random_variant(gen));
+  const auto gpu = batch::evaluate_cuda(groups, variants);
+  const auto cpu = batch::evaluate_cpu(groups, variants, {2, batch::Simd::kNone});
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    CHECK(gpu[i].ledger.grid_kg == Approx(cpu[i].ledger.grid_kg).epsilon(1e-12));
+    CHECK(gpu[i].flows.import_j == Approx(cpu[i].flows.import_j).epsilon(1e-12));
+    CHECK(gpu[i].ledger.energy_cost == Approx(cpu[i].ledger.energy_cost).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("without a GPU the CUDA evaluator says why and refuses", "[batch][cuda]") {
+  if (batch::cuda_device_count() > 0) return;
+  CHECK_FALSE(batch::cuda_device_description().empty());
+  const Inputs in;
+  std::vector<batch::Columns> groups = {batch::build_columns(in.columns(true, false, false))};
+  CHECK_THROWS_WITH(batch::evaluate_cuda(groups, {batch::VariantParams{}}), Catch::Matchers::Contains("CUDA"));
 }
