@@ -34,12 +34,15 @@ std::string utc_now() {
 class ResultObserver final : public datacenter::WorldObserver {
  public:
   ResultObserver(results::ResultWriter& writer, const Scenario& sc) : writer_(writer) {
+    for (const auto& site : sc.world.sites) thermal_ = thermal_ || site.thermal.enabled;
     static const std::vector<std::string> columns = {
         "time_s", "duration_s", "it_power_kw", "facility_power_kw", "busy_accelerators", "queued_jobs",
         "carbon_intensity_g_per_kwh", "carbon_rate_kg_per_h", "carbon_location_rate_kg_per_h", "renewable_kw",
-        "renewable_curtailed_kw", "battery_kw", "battery_soc_kwh", "grid_import_kw", "grid_export_kw", "price"};
+        "renewable_curtailed_kw", "battery_kw", "battery_soc_kwh", "grid_import_kw", "grid_export_kw", "price",
+        "cooling_kw", "heat_pump_kw", "heat_recovered_kw", "heat_delivered_kw", "water_l_per_h", "outside_temp_c"};
     static const std::vector<std::string> units = {"s", "s", "kW", "kW", "1", "1", "g/kWh", "kg/h", "kg/h",
-                                                   "kW", "kW", "kW", "kWh", "kW", "kW", "currency/kWh"};
+                                                   "kW", "kW", "kW", "kWh", "kW", "kW", "currency/kWh",
+                                                   "kW", "kW", "kW", "kW", "L/h", "C"};
     total_ = &writer_.add_table("/timeseries", columns, units);
     const bool several = sc.world.sites.size() > 1;
     for (const auto& site : sc.world.sites) {
@@ -84,7 +87,13 @@ class ResultObserver final : public datacenter::WorldObserver {
                           r.battery_energy_j / 3.6e6,
                           r.grid_import_w / 1e3,
                           r.grid_export_w / 1e3,
-                          r.price_per_kwh};
+                          r.price_per_kwh,
+                          r.cooling_w / 1e3,
+                          r.heat_pump_w / 1e3,
+                          r.heat_recovered_w / 1e3,
+                          r.heat_delivered_w / 1e3,
+                          r.water_l_per_s * 3600.0,
+                          r.outside_temp_c};
     if (r.site == datacenter::IntervalRecord::kAllSites) {
       total_->append(row);
     } else if (!sites_.empty()) {
@@ -92,8 +101,31 @@ class ResultObserver final : public datacenter::WorldObserver {
     }
   }
 
+  void on_racks(simcore::SimTime, simcore::SimTime, std::span<const double> power_w, std::span<const double> inlet_c) override {
+    racks_ = power_w.size();
+    for (double w : power_w) rack_power_kw_.push_back(w / 1e3);
+    if (thermal_) rack_inlet_c_.insert(rack_inlet_c_.end(), inlet_c.begin(), inlet_c.end());
+  }
+
+  // /racks: time x rack matrices (rows as /timeseries), and each rack's site.
+  void write_racks(const Scenario& sc) {
+    if (racks_ == 0) return;
+    const std::size_t rows = rack_power_kw_.size() / racks_;
+    writer_.write_matrix("/racks/power_kw", rows, racks_, rack_power_kw_, "kW");
+    std::vector<std::int64_t> site_of;
+    for (std::size_t s = 0; s < sc.world.sites.size(); ++s) {
+      for (const auto& g : sc.world.sites[s].racks) site_of.insert(site_of.end(), g.count, static_cast<std::int64_t>(s));
+    }
+    if (thermal_) writer_.write_matrix("/racks/inlet_temp_c", rows, racks_, rack_inlet_c_, "C");
+    writer_.write_indices("/racks/site", site_of);
+  }
+
  private:
   results::ResultWriter& writer_;
+  std::size_t racks_ = 0;
+  bool thermal_ = false;  // some site has a thermal model: /racks/inlet_temp_c
+  // Row-major, one row per interval: 8 bytes per rack and interval each, kept until the end.
+  std::vector<double> rack_power_kw_, rack_inlet_c_;
   results::ResultWriter::ColumnTable* total_ = nullptr;
   std::vector<results::ResultWriter::ColumnTable*> sites_;
   std::vector<results::ResultWriter::ColumnTable*> profiles_;
@@ -141,6 +173,20 @@ std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s
       {"battery_losses_kwh", f.battery_loss_j / 3.6e6, "kWh"},
       {"battery_full_cycles", s.battery_full_cycles, "1"},
       {"battery_capacity_end_kwh", s.battery_capacity_j / 3.6e6, "kWh"},
+      {"cooling_energy_kwh", s.cooling_j / 3.6e6, "kWh"},
+      {"pue_partial_cooling", s.pue_partial_cooling(), "1"},
+      {"heat_recovered_kwh", s.heat_recovered_j / 3.6e6, "kWh"},
+      {"heat_delivered_kwh", s.heat_delivered_j / 3.6e6, "kWh"},
+      {"heat_pump_energy_kwh", s.heat_pump_j / 3.6e6, "kWh"},
+      {"ere", s.ere(), "1"},
+      {"erf", s.erf(), "1"},
+      {"heat_avoided_kg", s.heat_avoided_kg, "kg CO2e"},
+      {"heat_revenue", s.heat_revenue, "currency"},
+      {"water_l", s.water_l, "L"},
+      {"wue", s.wue_l_per_kwh(), "L/kWh"},
+      {"max_inlet_temp_c", s.max_inlet_c, "C"},
+      {"thermal_violations", static_cast<double>(s.thermal_violations), "1"},
+      {"thermal_violation_s", s.thermal_violation_s, "s"},
   };
 }
 
@@ -176,6 +222,25 @@ void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double w
              "overhead {:.6g} kWh\n",
              t.jobs_energy_j / 3.6e6, t.idle_energy_j / 3.6e6, t.psu_loss_j / 3.6e6, t.distribution_loss_j / 3.6e6,
              t.overhead_j / 3.6e6);
+  bool plant = false, thermal = false;
+  for (const auto& site : sc.world.sites) {
+    plant = plant || site.cooling.type != cooling::PlantType::kFixedPue;
+    thermal = thermal || site.thermal.enabled;
+  }
+  if (plant) {
+    fmt::print("cooling      {:.6g} kWh, partial PUE {:.4f}; water {:.6g} L, WUE {:.3f} L/kWh\n", t.cooling_j / 3.6e6,
+               t.pue_partial_cooling(), t.water_l, t.wue_l_per_kwh());
+  }
+  if (t.heat_delivered_j > 0 || t.heat_recovered_j > 0) {
+    fmt::print("heat reuse   delivered {:.6g} kWh (recovered {:.6g} kWh, heat pumps {:.6g} kWh), ERE {:.4f}, ERF {:.4f}; "
+               "avoided {:.6g} kg, revenue {:.6g}\n",
+               t.heat_delivered_j / 3.6e6, t.heat_recovered_j / 3.6e6, t.heat_pump_j / 3.6e6, t.ere(), t.erf(), t.heat_avoided_kg,
+               t.heat_revenue);
+  }
+  if (thermal) {
+    fmt::print("thermal      highest inlet {:.2f} C; {} violations, {:.6g} rack-seconds above the limit\n", t.max_inlet_c,
+               t.thermal_violations, t.thermal_violation_s);
+  }
   const auto& l = t.ledger;
   fmt::print("carbon       location-based {:.6g} kg, operational {:.6g} kg (credits {:.6g} kg), market-based {:.6g} kg; "
              "hourly CFE {:.1f} %\n",
@@ -248,6 +313,25 @@ int run_command(const RunOptions& options) {
     writer.write_summary("/summary", run_summary(summary));
     if (sc.world.sites.size() > 1) {
       for (const auto& s : summary.sites) writer.write_summary("/sites/" + s.name + "/summary", site_summary(s));
+    }
+    observer.write_racks(sc);
+    // /thermal_violations: one row per rack inlet above its limit (sites with a thermal model).
+    // Racks are numbered over all sites, as the columns of /racks.
+    bool thermal = false;
+    std::vector<double> rows;
+    std::size_t first_rack = 0;
+    for (std::size_t i = 0; i < summary.sites.size(); ++i) {
+      thermal = thermal || sc.world.sites[i].thermal.enabled;
+      for (const auto& v : summary.sites[i].thermal_violation_list) {
+        const double row[] = {static_cast<double>(i), static_cast<double>(first_rack + v.rack), v.start.to_seconds(), v.end.to_seconds(),
+                              (v.end - v.start).to_seconds(), v.peak_c, v.limit_c};
+        rows.insert(rows.end(), std::begin(row), std::end(row));
+      }
+      for (const auto& g : sc.world.sites[i].racks) first_rack += g.count;
+    }
+    if (thermal) {
+      writer.write_records("/thermal_violations", {"site", "rack", "start_s", "end_s", "duration_s", "peak_c", "limit_c"},
+                           {"1", "1", "s", "s", "s", "C", "C"}, rows);
     }
     writer.write_meta({{"wattsim_version", kVersion},
                        {"scenario", sc.resolved.dump(2)},

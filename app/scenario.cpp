@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "models/catalog/json_reader.hpp"
+#include "models/thermal/recirculation.hpp"
 #include "simcore/error.hpp"
 #include "simcore/quantity.hpp"
 #include "simcore/suggest.hpp"
@@ -113,6 +114,7 @@ class Parser {
   void parse_catalog();
   void parse_site(json& site_doc, const std::string& path, datacenter::SiteConfig& site, bool has_name);
   void parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site);
+  void parse_power(json& power, const std::string& path, datacenter::SiteConfig& site);
   using SeriesUnit = SeriesParser::Unit;
   using ParsedSeries = SeriesParser::Parsed;
   std::optional<ParsedSeries> parse_series(json& v, const std::string& path, SeriesUnit unit, const std::string& name,
@@ -126,6 +128,22 @@ class Parser {
     return parsed;
   }
   void parse_carbon(json& c, const std::string& path, datacenter::SiteConfig& site);
+  void parse_cooling(json& c, const std::string& path, datacenter::SiteConfig& site);
+  void parse_thermal(json& t, const std::string& path, datacenter::SiteConfig& site);
+  void parse_heat_reuse(json& h, const std::string& path, datacenter::SiteConfig& site);
+  void parse_weather(json& w, const std::string& path, datacenter::SiteConfig& site);
+  // The number (temperature) at key, with the default inserted when it is absent (so that the
+  // resolved document shows it); the default stands in when the value is invalid (reported).
+  double number_or(json& object, const char* key, const std::string& path, double fallback, double lo, double hi) {
+    field(object, key, fallback);
+    return reader_.number(object, key, path, true, lo, hi).value_or(fallback);
+  }
+  double temperature_or(json& object, const char* key, const std::string& path, double fallback) {
+    field(object, key, fallback);
+    return reader_.quantity(object, key, path, Dimension::kTemperature, true).value_or(fallback);
+  }
+  std::optional<cooling::PiecewiseLinear> curve_points(json& object, const std::string& key, const std::string& path,
+                                                       const json& fallback, double x_min, double x_max);
   void parse_credits(json& c, const std::string& path, datacenter::SiteConfig& site);
   void parse_supply(json& s, const std::string& path, datacenter::SiteConfig& site);
   void parse_workload(json& w, const std::string& path);
@@ -152,7 +170,7 @@ Scenario Parser::parse() {
   sc_.file = file_;
   if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
   reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
-                                "supply", "sites", "workload", "policy", "output"});
+                                "supply", "weather", "sites", "workload", "policy", "output"});
   field(doc_, "name", fs::path(file_).stem().string());
   if (const auto n = reader_.string(doc_, "name", "", true)) sc_.name = *n;
   reader_.string(doc_, "description", "", false);
@@ -187,7 +205,7 @@ Scenario Parser::parse() {
   }
 
   if (doc_.contains("sites")) {
-    for (const char* k : {"facility", "carbon", "supply"}) {
+    for (const char* k : {"facility", "carbon", "supply", "weather"}) {
       if (doc_.contains(k)) errors_.add(k, "cannot be given beside \"sites\": give each site its own");
     }
     json& sites = doc_["sites"];
@@ -240,7 +258,7 @@ void Parser::parse_catalog() {
 void Parser::parse_site(json& s, const std::string& path, datacenter::SiteConfig& site, bool has_name) {
   if (!reader_.expect_object(s, path)) return;
   if (has_name) {
-    reader_.check_keys(s, path, {"name", "facility", "carbon", "supply"});
+    reader_.check_keys(s, path, {"name", "facility", "carbon", "supply", "weather"});
     if (const auto n = reader_.string(s, "name", path, true)) {
       site.name = *n;
       if (n->empty() || n->find('/') != std::string::npos) {
@@ -251,8 +269,14 @@ void Parser::parse_site(json& s, const std::string& path, datacenter::SiteConfig
   } else {
     site.name = "site";
   }
+  // The weather first: the facility's cooling plant needs to know whether there is one.
+  if (s.contains("weather")) parse_weather(s["weather"], member_path(path, "weather"), site);
   if (s.contains("facility")) {
     parse_facility(s["facility"], member_path(path, "facility"), site);
+    if (site.cooling.type == cooling::PlantType::kChilledWater && !s.contains("weather")) {
+      errors_.add(member_path(path, "weather"), "missing; a chilled-water cooling plant needs the outside temperature "
+                                                "({\"temperature\": ...})");
+    }
   } else {
     errors_.add(member_path(path, "facility"), "missing; this field is required");
   }
@@ -285,9 +309,16 @@ std::optional<power::EfficiencyCurve> Parser::curve(const json& object, const st
 
 void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site) {
   if (!reader_.expect_object(f, path)) return;
-  reader_.check_keys(f, path, {"pue", "racks", "power", "initial_node_state"});
-  field(f, "pue", 1.0);
-  if (const auto pue = reader_.number(f, "pue", path, true, 1.0, 10.0)) site.pue = *pue;
+  reader_.check_keys(f, path, {"pue", "cooling", "thermal", "heat_reuse", "racks", "power", "initial_node_state"});
+  if (f.contains("cooling") && f.contains("pue")) {
+    errors_.add(member_path(path, "pue"), "cannot be given beside \"cooling\": PUE is then an output (use \"cooling\": "
+                                          "{\"type\": \"fixed-pue\", \"pue\": ...} for a fixed one)");
+  }
+  if (!f.contains("cooling")) {
+    field(f, "pue", 1.0);
+    if (const auto pue = reader_.number(f, "pue", path, true, 1.0, 10.0)) site.pue = *pue;
+    site.cooling.fixed_pue = site.pue;
+  }
   field(f, "initial_node_state", "idle");
   if (const auto st = reader_.string(f, "initial_node_state", path, true)) {
     if (*st == "idle") {
@@ -343,7 +374,14 @@ void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteCo
 
   json& power = field(f, "power", json::object());
   const std::string pp = member_path(path, "power");
-  if (!reader_.expect_object(power, pp)) return;
+  if (reader_.expect_object(power, pp)) parse_power(power, pp, site);
+  // After the racks and the feed: their sizes give the cooling plant's and the thermal model's.
+  if (f.contains("cooling")) parse_cooling(f["cooling"], member_path(path, "cooling"), site);
+  if (f.contains("thermal")) parse_thermal(f["thermal"], member_path(path, "thermal"), site);
+  if (f.contains("heat_reuse")) parse_heat_reuse(f["heat_reuse"], member_path(path, "heat_reuse"), site);
+}
+
+void Parser::parse_power(json& power, const std::string& pp, datacenter::SiteConfig& site) {
   reader_.check_keys(power, pp, {"feed", "ups", "pdus"});
   auto& d = site.distribution;
   if (power.contains("feed")) {
@@ -414,6 +452,300 @@ void Parser::parse_carbon(json& c, const std::string& path, datacenter::SiteConf
     site.carbon_intensity_repeats = chosen->periodic;
   }
   if (c.contains("credits")) parse_credits(c["credits"], member_path(path, "credits"), site);
+}
+
+// Points [[x, y], ...] of a curve (x strictly increasing in [x_min, x_max], y > 0).
+std::optional<cooling::PiecewiseLinear> Parser::curve_points(json& object, const std::string& key, const std::string& path,
+                                                             const json& fallback, double x_min, double x_max) {
+  const json& v = field(object, key, fallback);
+  const std::string p = member_path(path, key);
+  if (!v.is_array() || v.empty()) {
+    errors_.add(p, "expected a non-empty array of [x, y] points, found " + catalog::json_type_name(v));
+    return std::nullopt;
+  }
+  std::vector<std::pair<double, double>> points;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const json& pt = v[i];
+    if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number()) {
+      errors_.add(index_path(p, i), "expected [x, y] (two numbers), found " + pt.dump());
+      return std::nullopt;
+    }
+    const double x = pt[0].get<double>();
+    if (!(x >= x_min && x <= x_max)) {
+      errors_.add(index_path(p, i), "x is " + catalog::format_number(x) + "; expected a value in [" +
+                                        catalog::format_number(x_min) + ", " + catalog::format_number(x_max) + "]");
+      return std::nullopt;
+    }
+    points.emplace_back(x, pt[1].get<double>());
+  }
+  try {
+    return cooling::PiecewiseLinear(std::move(points));
+  } catch (const std::invalid_argument& e) {
+    errors_.add(p, e.what());
+    return std::nullopt;
+  }
+}
+
+// Defaults and their sources are in docs/scenarios.md ("Cooling"): the chillers' COP at 35 C
+// anchored at AHRI minimum ratings (air-cooled 2.80, water-cooled ~6.0 for modern centrifugal;
+// docs/reference §4.2), the part-load curve derived from the AHRI IPLV/full-load ratio, the
+// rest marked there as estimates.
+void Parser::parse_cooling(json& c, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(c, path)) return;
+  cooling::Plant& plant = site.cooling;
+  field(c, "type", "chilled-water");
+  const std::string type_name = c["type"].is_string() ? c["type"].get<std::string>() : "";
+  if (type_name == "fixed-pue") {
+    reader_.check_keys(c, path, {"type", "pue"});
+    plant.type = cooling::PlantType::kFixedPue;
+    field(c, "pue", 1.0);
+    if (const auto pue = reader_.number(c, "pue", path, true, 1.0, 10.0)) site.pue = *pue;
+    plant.fixed_pue = site.pue;
+    return;
+  }
+  reader_.check_keys(c, path, {"type", "pue", "chillers", "economiser", "air", "liquid"});
+  if (type_name != "chilled-water") {
+    errors_.add(member_path(path, "type"), "is " + c["type"].dump() + "; expected \"chilled-water\" or \"fixed-pue\"");
+    return;
+  }
+  if (c.contains("pue")) errors_.add(member_path(path, "pue"), "only for \"type\": \"fixed-pue\"; PUE is an output here");
+  plant.type = cooling::PlantType::kChilledWater;
+
+  // Chillers.
+  json& ch = field(c, "chillers", json::object());
+  const std::string chp = member_path(path, "chillers");
+  if (reader_.expect_object(ch, chp)) {
+    reader_.check_keys(ch, chp, {"capacity", "condenser", "cop", "part_load", "chilled_water", "pump_power",
+                                 "tower_fan_power", "tower_water"});
+    auto& k = plant.chillers;
+    if (!ch.contains("capacity") && std::isfinite(site.distribution.feed_capacity_w)) {
+      ch["capacity"] = catalog::format_number(site.distribution.feed_capacity_w / 1e3) + " kW";  // the feed's
+    }
+    if (!ch.contains("capacity")) {
+      errors_.add(member_path(chp, "capacity"), "missing; give the chillers' rated cooling capacity (or the feed's capacity, "
+                                                "its default)");
+    } else if (const auto cap = reader_.quantity(ch, "capacity", chp, Dimension::kPower, true)) {
+      if (*cap <= 0) errors_.add(member_path(chp, "capacity"), "must be positive");
+      k.capacity_w = *cap;
+    }
+    field(ch, "condenser", "water");
+    const std::string cond = ch["condenser"].is_string() ? ch["condenser"].get<std::string>() : "";
+    if (cond != "water" && cond != "air") {
+      errors_.add(member_path(chp, "condenser"), "is " + ch["condenser"].dump() + "; expected \"water\" (a cooling tower) or "
+                                                 "\"air\" (air-cooled chillers)");
+    }
+    k.water_cooled = cond != "air";
+    // COP at full load against the outside dry bulb, C (estimates through the AHRI points).
+    const json cop_default = k.water_cooled ? json::parse("[[15, 8.4], [35, 6.0], [45, 4.8]]")
+                                            : json::parse("[[15, 4.0], [35, 2.8], [45, 2.2]]");
+    if (auto cop = curve_points(ch, "cop", chp, cop_default, -60.0, 70.0)) k.cop_vs_outside_c = std::move(*cop);
+    // COP multiplier against the part-load ratio (1 at full load).
+    if (auto plr = curve_points(ch, "part_load", chp, json::parse("[[0.1, 0.7], [0.25, 1.2], [0.5, 1.4], [0.75, 1.25], [1.0, 1.0]]"),
+                                0.0, 1.0)) {
+      k.cop_vs_plr = std::move(*plr);
+    }
+    k.chilled_water_c = temperature_or(ch, "chilled_water", chp, 18.0);
+    k.pump_w_per_w = number_or(ch, "pump_power", chp, 0.02, 0.0, 1.0);
+    k.tower_fan_w_per_w = number_or(ch, "tower_fan_power", chp, k.water_cooled ? 0.01 : 0.0, 0.0, 1.0);
+    k.tower_water_l_per_kwh = number_or(ch, "tower_water", chp, k.water_cooled ? 1.8 : 0.0, 0.0, 100.0);
+    if (!k.water_cooled && (ch["tower_fan_power"] != 0.0 || ch["tower_water"] != 0.0)) {
+      errors_.add(member_path(chp, "condenser"), "is \"air\": air-cooled chillers have no tower (tower_fan_power and tower_water "
+                                                 "must be 0)");
+    }
+  }
+
+  // Economiser.
+  json& ec = field(c, "economiser", json::object());
+  const std::string ecp = member_path(path, "economiser");
+  if (reader_.expect_object(ec, ecp)) {
+    reader_.check_keys(ec, ecp, {"type", "approach", "band", "supply_air"});
+    field(ec, "type", "water-side");
+    const std::string t = ec["type"].is_string() ? ec["type"].get<std::string>() : "";
+    if (t == "water-side") {
+      plant.chillers.economiser = cooling::Economiser::kWaterSide;
+    } else if (t == "air-side") {
+      plant.chillers.economiser = cooling::Economiser::kAirSide;
+    } else if (t == "none") {
+      plant.chillers.economiser = cooling::Economiser::kNone;
+    } else {
+      errors_.add(member_path(ecp, "type"), "is " + ec["type"].dump() + "; expected \"water-side\", \"air-side\" or \"none\"");
+    }
+    plant.chillers.economiser_approach_k = number_or(ec, "approach", ecp, 4.0, 0.0, 50.0);
+    plant.chillers.free_band_k = number_or(ec, "band", ecp, 4.0, 0.0, 50.0);
+    plant.chillers.supply_air_c = temperature_or(ec, "supply_air", ecp, 24.0);
+  }
+
+  // Air handlers (CRAH fans).
+  json& air = field(c, "air", json::object());
+  const std::string airp = member_path(path, "air");
+  if (reader_.expect_object(air, airp)) {
+    reader_.check_keys(air, airp, {"design_heat", "fan_power", "min_airflow"});
+    if (!air.contains("design_heat")) air["design_heat"] = catalog::format_number(plant.chillers.capacity_w / 1e3) + " kW";
+    const double design = reader_.quantity(air, "design_heat", airp, Dimension::kPower, true).value_or(1.0);
+    if (design <= 0) errors_.add(member_path(airp, "design_heat"), "must be positive");
+    plant.air.design_heat_w = design > 0 ? design : 1.0;
+    if (!air.contains("fan_power")) air["fan_power"] = catalog::format_number(0.05 * design / 1e3) + " kW";
+    plant.air.fan_design_w = reader_.quantity(air, "fan_power", airp, Dimension::kPower, true).value_or(0.0);
+    plant.air.min_airflow = number_or(air, "min_airflow", airp, 0.3, 0.0, 1.0);
+  }
+
+  // Direct-to-chip liquid loop (absent unless given).
+  if (c.contains("liquid")) {
+    json& lq = c["liquid"];
+    const std::string lp = member_path(path, "liquid");
+    if (reader_.expect_object(lq, lp)) {
+      reader_.check_keys(lq, lp, {"capture", "supply", "delta_t", "dry_cooler_approach", "dry_cooler_power", "pump_power"});
+      auto& l = plant.liquid;
+      l.present = true;
+      l.capture_fraction = number_or(lq, "capture", lp, 0.75, 0.0, 1.0);
+      l.supply_c = temperature_or(lq, "supply", lp, 32.0);
+      if (l.supply_c < 15.0 || l.supply_c > 60.0) errors_.add(member_path(lp, "supply"), "expected a coolant supply in [15, 60] C");
+      l.delta_t_k = number_or(lq, "delta_t", lp, 10.0, 1.0, 40.0);
+      l.dry_cooler_approach_k = number_or(lq, "dry_cooler_approach", lp, 5.0, 0.0, 30.0);
+      l.dry_cooler_w_per_w = number_or(lq, "dry_cooler_power", lp, 0.02, 0.0, 1.0);
+      l.pump_w_per_w = number_or(lq, "pump_power", lp, 0.02, 0.0, 1.0);
+    }
+  }
+}
+
+void Parser::parse_thermal(json& t, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(t, path)) return;
+  reader_.check_keys(t, path, {"supply", "limit", "matrix", "layout", "throttle", "throttle_hold"});
+  auto& th = site.thermal;
+  th.enabled = true;
+  th.supply_c = temperature_or(t, "supply", path, 22.0);
+  th.limit_c = temperature_or(t, "limit", path, 27.0);
+  if (th.limit_c <= th.supply_c) {
+    errors_.add(member_path(path, "limit"), "is " + catalog::format_number(th.limit_c) + " C; expected above the supply (" +
+                                                catalog::format_number(th.supply_c) + " C)");
+  }
+  field(t, "throttle", false);
+  if (!t["throttle"].is_boolean()) {
+    errors_.add(member_path(path, "throttle"), "expected true or false, found " + catalog::json_type_name(t["throttle"]));
+  } else {
+    th.throttle = t["throttle"].get<bool>();
+  }
+  field(t, "throttle_hold", "10 min");
+  if (const auto hold = reader_.duration(t, "throttle_hold", path, true)) {
+    if (*hold <= SimTime::zero()) errors_.add(member_path(path, "throttle_hold"), "must be positive");
+    th.throttle_hold = *hold;
+  }
+  std::size_t racks = 0;
+  for (const auto& g : site.racks) racks += g.count;
+  if (t.contains("matrix") && t.contains("layout")) {
+    errors_.add(path, "has both \"matrix\" and \"layout\"; expected one");
+    return;
+  }
+  if (t.contains("matrix")) {
+    const json& m = t["matrix"];
+    const std::string mp = member_path(path, "matrix");
+    if (!m.is_array()) {
+      errors_.add(mp, "expected an array of rows (K per kW), found " + catalog::json_type_name(m));
+      return;
+    }
+    const std::size_t rows = m.size();
+    const std::size_t cols = rows > 0 && m[0].is_array() ? m[0].size() : 0;
+    Eigen::MatrixXd d(rows, cols);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (!m[i].is_array() || m[i].size() != cols) {
+        errors_.add(index_path(mp, i), "expected a row of " + std::to_string(cols) + " numbers, found " + m[i].dump());
+        return;
+      }
+      for (std::size_t j = 0; j < cols; ++j) {
+        if (!m[i][j].is_number()) {
+          errors_.add(index_path(index_path(mp, i), j), "expected a number (K per kW), found " + m[i][j].dump());
+          return;
+        }
+        d(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = m[i][j].get<double>();
+      }
+    }
+    try {
+      thermal::validate_matrix(d, racks, mp);
+      th.recirculation_k_per_kw = std::move(d);
+    } catch (const simcore::InputError& e) {
+      for (const auto& diag : e.diagnostics()) errors_.add(diag.where, diag.message);
+    }
+    return;
+  }
+  json& lay = field(t, "layout", json::object());
+  const std::string lp = member_path(path, "layout");
+  if (!reader_.expect_object(lay, lp)) return;
+  reader_.check_keys(lay, lp, {"racks_per_row", "containment"});
+  thermal::RoomLayout layout;
+  field(lay, "racks_per_row", 8);
+  layout.racks_per_row = static_cast<std::size_t>(reader_.integer(lay, "racks_per_row", lp, true, 1, 100000).value_or(8));
+  field(lay, "containment", "none");
+  const std::string cont = lay["containment"].is_string() ? lay["containment"].get<std::string>() : "";
+  if (cont == "none") {
+    layout.containment = thermal::Containment::kNone;
+  } else if (cont == "partial") {
+    layout.containment = thermal::Containment::kPartial;
+  } else if (cont == "full") {
+    layout.containment = thermal::Containment::kFull;
+  } else {
+    errors_.add(member_path(lp, "containment"), "is " + lay["containment"].dump() + "; expected \"none\", \"partial\" or \"full\"");
+  }
+  if (racks > 0) th.recirculation_k_per_kw = thermal::layout_matrix(layout, racks);
+}
+
+// Defaults: network supply 70 C (third-generation district heating; Odense lifts to 75 C,
+// docs/reference §4.4), Carnot fraction 0.43 (derived from Zangeneh & Oi, §4.4), the gas boiler
+// displaced: 202 g CO2 per kWh of fuel (IPCC 2006 Guidelines, Vol. 2 Ch. 1 Table 1.4: natural
+// gas 56,100 kg/TJ) at an efficiency of 0.9 (estimate).
+void Parser::parse_heat_reuse(json& h, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(h, path)) return;
+  reader_.check_keys(h, path, {"demand", "network_supply", "carnot_fraction", "approach", "liquid_capture", "air_capture",
+                               "air_temperature", "capacity", "price", "displaced"});
+  if (site.cooling.type != cooling::PlantType::kChilledWater) {
+    errors_.add(path, "needs facility.cooling with \"type\": \"chilled-water\" (the heat comes from its loop and air)");
+  }
+  auto& hr = site.heat;
+  auto& pl = hr.plant;
+  pl.present = true;
+  if (!h.contains("demand")) {
+    errors_.add(member_path(path, "demand"), "missing; the network's heat demand (a power such as \"2 MW\", or a CSV series of powers)");
+  } else if (auto demand = parse_series(h["demand"], member_path(path, "demand"), SeriesUnit::kPower, "heat demand", 0.0, 1e12)) {
+    hr.demand_w = std::move(demand->series);
+    hr.demand_repeats = demand->periodic;
+  }
+  pl.network_supply_c = temperature_or(h, "network_supply", path, 70.0);
+  pl.carnot_fraction = number_or(h, "carnot_fraction", path, 0.43, 0.01, 1.0);
+  pl.approach_k = number_or(h, "approach", path, 5.0, 0.0, 30.0);
+  pl.liquid_capture = number_or(h, "liquid_capture", path, 1.0, 0.0, 1.0);
+  pl.air_capture = number_or(h, "air_capture", path, 0.0, 0.0, 1.0);
+  pl.air_source_c = temperature_or(h, "air_temperature", path, 35.0);
+  if (h.contains("capacity")) {
+    pl.capacity_w = reader_.quantity(h, "capacity", path, Dimension::kPower, true).value_or(1e300);
+    if (pl.capacity_w <= 0) errors_.add(member_path(path, "capacity"), "must be positive (leave it out for no limit)");
+  }
+  hr.price_per_kwh = number_or(h, "price", path, 0.0, -1e6, 1e6);
+  json& disp = field(h, "displaced", json::object());
+  const std::string dp = member_path(path, "displaced");
+  if (reader_.expect_object(disp, dp)) {
+    reader_.check_keys(disp, dp, {"intensity", "efficiency"});
+    field(disp, "intensity", "202 g/kWh");
+    const double k = reader_.quantity(disp, "intensity", dp, Dimension::kCarbonIntensity, true).value_or(0.0);
+    field(disp, "efficiency", 0.9);
+    const double eff = reader_.number(disp, "efficiency", dp, true, 0.01, 10.0).value_or(1.0);
+    hr.displaced_kg_per_kwh = k / 1e3 / eff;
+  }
+  if (!site.cooling.liquid.present && pl.air_capture == 0.0) {
+    errors_.add(member_path(path, "air_capture"), "is 0 and the cooling plant has no liquid loop: there is no heat to recover");
+  }
+}
+
+void Parser::parse_weather(json& w, const std::string& path, datacenter::SiteConfig& site) {
+  if (!reader_.expect_object(w, path)) return;
+  reader_.check_keys(w, path, {"temperature"});
+  if (!w.contains("temperature")) {
+    errors_.add(member_path(path, "temperature"), "missing; the outside dry-bulb temperature (C, a CSV series or a weather file)");
+    return;
+  }
+  if (auto t = parse_series(w["temperature"], member_path(path, "temperature"), SeriesUnit::kTemperature,
+                            "outside temperature", -90.0, 60.0)) {
+    site.outside_temp_c = std::move(t->series);
+    site.outside_temp_repeats = t->periodic;
+  }
 }
 
 void Parser::parse_credits(json& c, const std::string& p, datacenter::SiteConfig& site) {

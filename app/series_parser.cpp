@@ -5,6 +5,7 @@
 #include "simcore/error.hpp"
 #include "simcore/quantity.hpp"
 #include "traces/series_csv.hpp"
+#include "traces/weather.hpp"
 
 namespace wattsim::app {
 
@@ -33,6 +34,7 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
       case Unit::kIntensity: x = reader_.quantity_value(v, p, Dimension::kCarbonIntensity); break;
       case Unit::kPower: x = reader_.quantity_value(v, p, Dimension::kPower); break;
       case Unit::kFraction: x = reader_.quantity_value(v, p, Dimension::kFraction); break;
+      case Unit::kTemperature: x = reader_.quantity_value(v, p, Dimension::kTemperature); break;
       case Unit::kPrice:
       case Unit::kPricePerTonne:
         if (v.is_number()) {
@@ -47,6 +49,7 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
     if (!x || !in_range(*x, p)) return std::nullopt;
     return Parsed{simcore::StepSeries::constant(*x, SimTime::zero(), SimTime::max(), name), false};
   }
+  if (unit == Unit::kTemperature && (v.contains("open_meteo") || v.contains("epw"))) return parse_weather(v, p, min, max);
   reader_.check_keys(v, p, {"csv", "time_column", "value_column", "unit", "repeat", "empty_cells", "max_gap", "time_marks"});
   const auto csv = reader_.string(v, "csv", p, true);
   traces::SeriesCsvOptions options;
@@ -62,6 +65,9 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
         case Unit::kIntensity: return simcore::parse_quantity("1 " + (u.empty() ? "g/kWh" : u), Dimension::kCarbonIntensity);
         case Unit::kPower: return simcore::parse_quantity("1 " + u, Dimension::kPower);
         case Unit::kFraction: return u.empty() ? 1.0 : simcore::parse_quantity("1 " + u, Dimension::kFraction);
+        case Unit::kTemperature:
+          if (u.empty() || u == "C" || u == "°C" || u == "degC") return 1.0;
+          throw simcore::InputError("", "");
         case Unit::kPrice: {
           // "USD/MWh", "EUR/kWh", "per MWh": to currency per kWh.
           const auto slash = u.rfind('/');
@@ -86,8 +92,14 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
   auto factor = unit_factor(unit_text);
   if (!factor && v.contains("unit")) {
     static const char* kExpected[] = {"one of g/kWh, kg/kWh, kg/MWh, t/MWh", "one of W, kW, MW, GW", "% or nothing",
-                                      "CURRENCY/kWh or CURRENCY/MWh", "CURRENCY/t"};
+                                      "CURRENCY/kWh or CURRENCY/MWh", "CURRENCY/t", "C (degrees Celsius)"};
     reader_.sink().add(member_path(p, "unit"), "is \"" + unit_text + "\"; expected " + kExpected[static_cast<int>(unit)]);
+    return std::nullopt;
+  }
+  if (!factor && unit == Unit::kTemperature && !unit_text.empty()) {
+    // "temp (F)": a temperature in a unit we do not read is not silently taken as C.
+    reader_.sink().add(member_path(p, "unit"), "the column's name gives the unit \"" + unit_text +
+                                                   "\"; expected C (give \"unit\": \"C\" if the values are in C)");
     return std::nullopt;
   }
   if (!factor) {
@@ -136,9 +148,51 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
     for (const auto& d : e.diagnostics()) reader_.sink().add(member_path(p, "csv"), (d.where.empty() ? "" : d.where + ": ") + d.message);
     return std::nullopt;
   }
-  // Times that mark the end of each value's interval ("the 5 minutes before the timestamp"):
-  // move the series back by one interval.
+  return align(std::move(series), repeat, p, "csv", file);
+}
 
+std::optional<SeriesParser::Parsed> SeriesParser::parse_weather(json& v, const std::string& p, double min, double max) {
+  reader_.check_keys(v, p, {"open_meteo", "epw", "year", "repeat"});
+  if (v.contains("open_meteo") && v.contains("epw")) {
+    reader_.sink().add(p, "has both \"open_meteo\" and \"epw\"; expected one weather file");
+    return std::nullopt;
+  }
+  const std::string key = v.contains("open_meteo") ? "open_meteo" : "epw";
+  const auto name = reader_.string(v, key, p, true);
+  std::optional<int> year;
+  if (v.contains("year")) {
+    if (key != "epw") reader_.sink().add(member_path(p, "year"), "only for an EPW file (a typical year placed in a calendar year)");
+    if (const auto y = reader_.integer(v, "year", p, true, 1900, 2200)) year = static_cast<int>(*y);
+  }
+  bool repeat = false;
+  if (const auto& r = field(v, "repeat", false); !r.is_boolean()) {
+    reader_.sink().add(member_path(p, "repeat"), "expected true or false, found " + catalog::json_type_name(r));
+  } else {
+    repeat = r.get<bool>();
+  }
+  if (!name) return std::nullopt;
+  const std::string file = resolve_(member_path(p, key), *name);
+  simcore::StepSeries series;
+  try {
+    series = key == "epw" ? traces::read_epw(file, year) : traces::read_open_meteo_json(file);
+  } catch (const simcore::InputError& e) {
+    for (const auto& d : e.diagnostics()) reader_.sink().add(member_path(p, key), (d.where.empty() ? "" : d.where + ": ") + d.message);
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const double x = series.values()[i];
+    if (!(x >= min && x <= max)) {
+      reader_.sink().add(member_path(p, key), file + ": a temperature of " + catalog::format_number(x) + " C at " +
+                                                   traces::format_utc_time(series.times()[i]) + "; expected a value in [" +
+                                                   catalog::format_number(min) + ", " + catalog::format_number(max) + "]");
+      return std::nullopt;
+    }
+  }
+  return align(std::move(series), repeat, p, key, file);
+}
+
+std::optional<SeriesParser::Parsed> SeriesParser::align(simcore::StepSeries series, bool repeat, const std::string& p,
+                                                        const std::string& file_key, const std::string& file) {
   // Simulated time 0 is the scenario's start, by default the first series' first time.
   if (!start_) {
     if (start_text_ == nullptr) throw std::logic_error("series parser: no start and nowhere to record one");
@@ -146,7 +200,7 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
     *start_text_ = traces::format_utc_time(series.start());
   }
   if (series.start() > *start_) {
-    reader_.sink().add(member_path(p, "csv"), file + ": the series starts at " + traces::format_utc_time(series.start()) +
+    reader_.sink().add(member_path(p, file_key), file + ": the series starts at " + traces::format_utc_time(series.start()) +
                                                   ", after the start (" + traces::format_utc_time(*start_) + ")");
     return std::nullopt;
   }
@@ -157,7 +211,7 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
     return std::nullopt;
   }
   if (!repeat && sim.end() < *horizon_) {
-    reader_.sink().add(member_path(p, "csv"), file + ": the series ends " + simcore::format_time(sim.end()) +
+    reader_.sink().add(member_path(p, file_key), file + ": the series ends " + simcore::format_time(sim.end()) +
                                            " after the start, before the horizon (" + simcore::format_time(*horizon_) +
                                            "); set \"repeat\": true to repeat it");
     return std::nullopt;

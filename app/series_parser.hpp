@@ -21,7 +21,9 @@ nlohmann::json& field(nlohmann::json& object, const std::string& key, const nloh
 
 class SeriesParser {
  public:
-  enum class Unit { kIntensity, kPower, kFraction, kPrice, kPricePerTonne };
+  // kTemperature (degrees C) also reads weather files: {"open_meteo": FILE} (Open-Meteo JSON,
+  // temperature_2m) or {"epw": FILE, "year": Y} (EnergyPlus weather, dry bulb), besides CSV.
+  enum class Unit { kIntensity, kPower, kFraction, kPrice, kPricePerTonne, kTemperature };
   struct Parsed {
     simcore::StepSeries series;  // in simulated time
     bool periodic = false;
@@ -38,6 +40,10 @@ class SeriesParser {
                               double max);
 
  private:
+  // A series read in absolute UTC time, moved to simulated time and checked to cover the run.
+  std::optional<Parsed> align(simcore::StepSeries series, bool repeat, const std::string& p, const std::string& file_key,
+                              const std::string& file);
+  std::optional<Parsed> parse_weather(nlohmann::json& v, const std::string& p, double min, double max);
   catalog::JsonReader& reader_;
   std::function<std::string(const std::string&, const std::string&)> resolve_;
   std::optional<simcore::SimTime>& start_;

@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Dense>
+
+#include "models/cooling/cooling_plant.hpp"
+#include "models/heat/heat_reuse.hpp"
 #include "models/power/accelerator.hpp"
 #include "models/power/efficiency_curve.hpp"
 #include "models/power/node.hpp"
@@ -46,6 +50,30 @@ struct Distribution {
   std::optional<power::EfficiencyCurve> pdu_curve;
 };
 
+// Rack inlet temperatures (models/thermal/recirculation.hpp); off unless enabled.
+struct ThermalConfig {
+  bool enabled = false;
+  // Racks x racks of this site, in its rack order (rack groups in order), K per kW.
+  Eigen::MatrixXd recirculation_k_per_kw;
+  double supply_c = 22.0;  // cold-aisle supply air
+  double limit_c = 27.0;   // redline: ASHRAE A1 recommended maximum inlet
+  // On a violation, cap the rack's accelerators to their second-highest p-state for at least
+  // throttle_hold; after it, the caps are lifted and put back at once if the rack is still
+  // above its limit.
+  bool throttle = false;
+  simcore::SimTime throttle_hold = simcore::SimTime::minutes(10);
+};
+
+// Waste heat sold to a district network (models/heat/heat_reuse.hpp); off unless
+// plant.present. Needs a chilled-water plant (the heat comes from its loop and air).
+struct HeatReuseConfig {
+  heat::Plant plant;
+  simcore::StepSeries demand_w;  // the network's heat demand; must cover the run unless it repeats
+  bool demand_repeats = false;
+  double price_per_kwh = 0.0;          // revenue per kWh of heat delivered
+  double displaced_kg_per_kwh = 0.0;   // CO2e of the heat source displaced, per kWh delivered
+};
+
 struct SiteConfig {
   std::string name = "site";
   std::vector<RackGroup> racks;
@@ -54,6 +82,14 @@ struct SiteConfig {
   // of what the power tree draws (IT power plus PSU-to-feed distribution losses). With a
   // lossless tree the resulting PUE is exactly this value.
   double pue = 1.0;
+  // The cooling plant; kFixedPue (the default) uses `pue` above.
+  cooling::Plant cooling;
+  ThermalConfig thermal;
+  HeatReuseConfig heat;
+  // Outside dry-bulb temperature in C over simulated time (a chilled-water plant needs it);
+  // must cover the run unless it repeats.
+  simcore::StepSeries outside_temp_c;
+  bool outside_temp_repeats = false;
   // Grid carbon intensity in g/kWh over simulated time; must cover the whole run, unless it
   // repeats (back to back, from its first point: e.g. a year of hourly data).
   simcore::StepSeries carbon_intensity_g_per_kwh;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 
 #include "simcore/time.hpp"
 #include "workloads/job.hpp"
@@ -43,6 +44,15 @@ struct IntervalRecord {
   double grid_import_w = 0.0, grid_export_w = 0.0;
   // One site: the time average of the grid price. All sites: import cost / import energy.
   double price_per_kwh = 0.0;
+  // Cooling (the fixed overhead of a fixed-PUE site), heat pumps, heat sold, water.
+  double cooling_w = 0.0;
+  double heat_pump_w = 0.0;
+  double heat_recovered_w = 0.0;  // source heat drawn by the heat pumps
+  double heat_delivered_w = 0.0;  // heat delivered to the district network
+  double water_l_per_s = 0.0;
+  // One site: the time average of the outside temperature, NaN without a weather series. All
+  // sites: NaN.
+  double outside_temp_c = 0.0;
 };
 
 class WorldObserver {
@@ -54,6 +64,11 @@ class WorldObserver {
   // A site's facility demand changed at `time` to `watts` (its final value at that instant;
   // only real changes): the exact step series of the demand, in order. Optional.
   virtual void on_demand(std::uint32_t /*site*/, simcore::SimTime /*time*/, double /*watts*/) {}
+  // Per rack, over all sites in order (rack groups in order): the average power (node input)
+  // over [start, end) and the average inlet temperature (NaN for a site without a thermal
+  // model). Called with the interval records. Optional.
+  virtual void on_racks(simcore::SimTime /*start*/, simcore::SimTime /*end*/, std::span<const double> /*power_w*/,
+                        std::span<const double> /*inlet_c*/) {}
 };
 
 }  // namespace wattsim::datacenter

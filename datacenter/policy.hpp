@@ -59,6 +59,15 @@ class ClusterView {
   std::uint32_t site_accelerators(std::uint32_t site) const { return s_.sites[site].accelerators; }
   double facility_power_w(std::uint32_t site) const { return s_.sites[site].facility.power_w; }
   double carbon_intensity_g_per_kwh(std::uint32_t site) const { return s_.sites[site].intensity_g_per_kwh; }
+  // Outside temperature in C, NaN without a weather series; a rack's inlet temperature in C
+  // (rack: the site's own index), NaN without a thermal model.
+  double outside_temp_c(std::uint32_t site) const {
+    return s_.sites[site].has_outside ? s_.sites[site].outside_c : std::numeric_limits<double>::quiet_NaN();
+  }
+  double rack_inlet_c(std::uint32_t site, std::uint32_t rack) const {
+    const auto& t = s_.sites[site].thermal;
+    return t ? t->inlet_c(rack) : std::numeric_limits<double>::quiet_NaN();
+  }
   // The site's supply now (settled on a copy up to now): battery energy, its present
   // capacity, on-site generation, grid price.
   double battery_energy_j(std::uint32_t site) const { return s_.sites[site].supply->peek(s_.now).battery().energy_j; }
@@ -103,10 +112,14 @@ class Policy {
   virtual void on_arrival(const ClusterView&, Actions&, const QueuedJob&) {}
   virtual void on_completion(const ClusterView&, Actions&, const RunningJob&) {}
   virtual void on_timer(const ClusterView&, Actions&) {}
-  // The grid carbon intensity of `site` changed.
+  // A signal of `site` changed: grid carbon intensity, outside temperature or heat demand.
   virtual void on_signal(const ClusterView&, Actions&, std::uint32_t /*site*/) {}
   virtual void on_capacity_violation(const ClusterView&, Actions&, std::uint32_t /*site*/,
                                      const power::CapacityViolation&) {}
+  // A rack's inlet rose above its limit (started) or fell back (!started); the rack index is
+  // the site's own (0 = its first rack). Called after the event that caused it.
+  virtual void on_thermal_violation(const ClusterView&, Actions&, std::uint32_t /*site*/, const thermal::Violation&,
+                                    bool /*started*/) {}
 };
 
 }  // namespace wattsim::datacenter

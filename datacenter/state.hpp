@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "datacenter/free_index.hpp"
+#include "models/cooling/cooling_plant.hpp"
+#include "models/heat/heat_reuse.hpp"
 #include "models/power/accelerator.hpp"
 #include "models/power/node.hpp"
 #include "models/power/power_tree.hpp"
 #include "models/supply/supply_site.hpp"
+#include "models/thermal/recirculation.hpp"
 #include "simcore/event_queue.hpp"
 #include "simcore/meter.hpp"
 #include "simcore/step_series.hpp"
@@ -82,6 +85,18 @@ struct SiteState {
   simcore::StepCursor intensity;
   double intensity_g_per_kwh = 0.0;  // the current value, updated at each signal change
   std::unique_ptr<supply::SupplySite> supply;  // the settlement of facility power
+  // Cooling and heat reuse, recomputed at every change of heat load, outside temperature or
+  // heat demand (datacenter/config.hpp).
+  const cooling::Plant* plant = nullptr;
+  const heat::Plant* heat_plant = nullptr;  // null without heat reuse
+  bool has_outside = false, has_heat_demand = false;
+  simcore::StepCursor outside, heat_demand;
+  double outside_c = 0.0, heat_demand_w = 0.0;
+  cooling::Power cooling_now;
+  heat::Flows heat_now;
+  simcore::Meter cooling, heat_pump, heat_recovered, heat_delivered, water;
+  std::uint32_t first_rack = 0, rack_count = 0;  // global rack indices
+  std::unique_ptr<thermal::RackThermal> thermal;  // null without a thermal model
   explicit SiteState(power::PowerTree t) : tree(std::move(t)) {}
 };
 

@@ -30,6 +30,12 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
   for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
     max_site_accelerators_ = std::max(max_site_accelerators_, state_.sites[s].accelerators);
   }
+  rack_w_.assign(racks, 0.0);
+  rack_meters_.resize(racks);
+  rack_energy_tick_j_.assign(racks, 0.0);
+  rack_throttled_.assign(racks, 0);
+  rack_power_avg_w_.assign(racks, 0.0);
+  rack_inlet_avg_c_.assign(racks, 0.0);
   snapshots_.resize(state_.sites.size());
   demand_times_.resize(state_.sites.size());
   demand_w_.resize(state_.sites.size());
@@ -53,6 +59,15 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
   if (racks == 0) throw simcore::InputError(where, "no racks");
   if (c.pue < 1.0) throw simcore::InputError(where + ".pue", "must be at least 1");
   if (c.carbon_intensity_g_per_kwh.empty()) throw simcore::InputError(where, "no carbon intensity series");
+  const bool chilled = c.cooling.type == cooling::PlantType::kChilledWater;
+  if (chilled && c.outside_temp_c.empty()) {
+    throw simcore::InputError(where + ".weather", "missing; a chilled-water cooling plant needs the outside temperature");
+  }
+  if (c.heat.plant.present && !chilled) {
+    throw simcore::InputError(where + ".heat_reuse", "needs a chilled-water cooling plant (the heat comes from its loop and air)");
+  }
+  if (c.heat.plant.present && c.heat.demand_w.empty()) throw simcore::InputError(where + ".heat_reuse.demand", "missing");
+  if (c.thermal.enabled) thermal::validate_matrix(c.thermal.recirculation_k_per_kw, racks, where + ".thermal.matrix");
 
   // The power tree: feed -> [ups] -> [pdus] -> racks -> nodes.
   const auto& d = c.distribution;
@@ -93,6 +108,25 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
   site.supply = std::make_unique<supply::SupplySite>(std::make_shared<const supply::SupplyConfig>(c.supply),
                                                      c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
   site.tree.set_listener(this);
+  site.plant = &c.cooling;
+  if (!c.outside_temp_c.empty()) {
+    site.has_outside = true;
+    site.outside = simcore::StepCursor(c.outside_temp_c, c.outside_temp_repeats);
+    site.outside_c = site.outside.value_at(SimTime::zero());
+  }
+  if (c.heat.plant.present) {
+    site.heat_plant = &c.heat.plant;
+    site.has_heat_demand = true;
+    site.heat_demand = simcore::StepCursor(c.heat.demand_w, c.heat.demand_repeats);
+    site.heat_demand_w = site.heat_demand.value_at(SimTime::zero());
+  }
+  site.first_rack = rack_counter;
+  site.rack_count = static_cast<std::uint32_t>(racks);
+  if (c.thermal.enabled) {
+    site.thermal = std::make_unique<thermal::RackThermal>(c.thermal.recirculation_k_per_kw, c.thermal.supply_c,
+                                                          std::vector<double>(racks, c.thermal.limit_c));
+    site.thermal->set_listener(this);
+  }
   rack = 0;
   std::size_t in_rack = 0;
   for (const auto& [group, name] : node_elements) {
@@ -100,6 +134,11 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
                 rack_counter + static_cast<std::uint32_t>(rack), site.tree.find(name),
                 std::vector<SlotId>(group->node->accelerator_count, kNoSlot)};
     if (c.initial_node_state == power::NodeState::kOff) e.node.power_off();
+    if (in_rack == 0) {
+      rack_first_node_.push_back(static_cast<NodeId>(state_.nodes.size()));
+      rack_nodes_.push_back(static_cast<std::uint32_t>(group->nodes_per_rack));
+      rack_accel_.push_back(group->accelerator);
+    }
     site.accelerators += static_cast<std::uint32_t>(group->node->accelerator_count);
     state_.max_node_accelerators =
         std::max(state_.max_node_accelerators, static_cast<std::uint32_t>(group->node->accelerator_count));
@@ -119,13 +158,18 @@ RunSummary World::run(simcore::ProgressSink* progress) {
   sim_.set_progress(progress);
   state_.now = SimTime::zero();
   for (NodeId n = 0; n < state_.nodes.size(); ++n) update_node(n);
+  dispatch_thermal();
   for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
     schedule_signal(s);
+    snapshots_[s].outside_c_s = state_.sites[s].has_outside ? state_.sites[s].outside.integral_to(SimTime::zero()) : 0.0;
     // The time series' first interval starts from the running integrals at 0, which are not 0
     // when the intensity series starts before the run.
     snapshots_[s].k = state_.sites[s].intensity.integral_to(SimTime::zero());
   }
-  if (state_.sites.size() == 1) total_snapshot_.k = snapshots_[0].k;
+  if (state_.sites.size() == 1) {
+    total_snapshot_.k = snapshots_[0].k;
+    total_snapshot_.outside_c_s = snapshots_[0].outside_c_s;
+  }
   sim_.set_measurement(config_.output_interval, config_.output_interval);
   pull_next_job();
   SimTime end;
@@ -185,6 +229,10 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
     case kSignal: {
       SiteState& site = state_.sites[e.target];
       site.intensity_g_per_kwh = site.intensity.value_at(state_.now);
+      if (site.has_outside) site.outside_c = site.outside.value_at(state_.now);
+      if (site.has_heat_demand) site.heat_demand_w = site.heat_demand.value_at(state_.now);
+      // Cooling and heat pumps follow the weather and the heat demand.
+      if (site.plant->type != cooling::PlantType::kFixedPue) update_facility(e.target);
       policy_.on_signal(view(), *this, e.target);
       schedule_signal(e.target);
       break;
@@ -199,9 +247,18 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
       --timers_;
       policy_.on_timer(view(), *this);
       break;
+    case kThrottleRelease: {
+      throttle_rack(e.target, false);
+      // Still above the limit after the hold: throttled again at once.
+      const std::uint32_t site = state_.nodes[rack_first_node_[e.target]].site;
+      const SiteState& st = state_.sites[site];
+      if (st.thermal->inlet_c(e.target - st.first_rack) > config_.sites[site].thermal.limit_c) throttle_rack(e.target, true);
+      break;
+    }
     default: throw std::logic_error("unknown event kind " + std::to_string(e.kind));
   }
   settle();
+  dispatch_thermal();
   if (!config_.horizon && !decision_due_ && nothing_left()) sim.request_stop();
 }
 
@@ -211,10 +268,51 @@ bool World::nothing_left() const {
 
 void World::schedule_signal(std::uint32_t site) {
   const auto& c = config_.sites[site];
-  const SimTime next = state_.sites[site].intensity.next_change_after(state_.now);
-  if (next == SimTime::max() || (!c.carbon_intensity_repeats && next >= c.carbon_intensity_g_per_kwh.end())) return;
+  SiteState& s = state_.sites[site];
+  // The next change of any of the site's signals: intensity, outside temperature, heat demand.
+  SimTime next = SimTime::max();
+  const auto consider = [&](simcore::StepCursor& cursor, const simcore::StepSeries& series, bool repeats) {
+    const SimTime t = cursor.next_change_after(state_.now);
+    if (t != SimTime::max() && (repeats || t < series.end())) next = std::min(next, t);
+  };
+  consider(s.intensity, c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
+  if (s.has_outside) consider(s.outside, c.outside_temp_c, c.outside_temp_repeats);
+  if (s.has_heat_demand) consider(s.heat_demand, c.heat.demand_w, c.heat.demand_repeats);
+  if (next == SimTime::max()) return;
   if (config_.horizon && next > *config_.horizon) return;
   sim_.schedule_at(next, Phase::kSignal, kSignal, site);
+}
+
+void World::dispatch_thermal() {
+  if (dispatching_thermal_) return;
+  dispatching_thermal_ = true;
+  // Hooks and throttles change power, which may start or end more violations: until none are
+  // left. A throttled rack stays throttled for its hold, so this ends.
+  while (!thermal_events_.empty()) {
+    const std::vector<ThermalEvent> events = std::move(thermal_events_);
+    thermal_events_.clear();
+    for (const ThermalEvent& ev : events) {
+      const std::uint32_t rack = state_.sites[ev.site].first_rack + ev.violation.rack;
+      if (ev.started && config_.sites[ev.site].thermal.throttle && !rack_throttled_[rack]) throttle_rack(rack, true);
+      policy_.on_thermal_violation(view(), *this, ev.site, ev.violation, ev.started);
+    }
+    settle();
+  }
+  dispatching_thermal_ = false;
+}
+
+void World::throttle_rack(std::uint32_t rack, bool on) {
+  const power::AcceleratorSpec* spec = rack_accel_[rack];
+  if (spec == nullptr || spec->pstates.size() < 2) return;  // nothing to step down to
+  rack_throttled_[rack] = on ? 1 : 0;
+  const double cap_w = on ? spec->pstates[spec->top_pstate() - 1].max_w : std::numeric_limits<double>::infinity();
+  for (NodeId n = rack_first_node_[rack]; n < rack_first_node_[rack] + rack_nodes_[rack]; ++n) {
+    for (std::uint32_t i = 0; i < state_.nodes[n].owner.size(); ++i) set_power_cap(n, i, cap_w);
+  }
+  if (on) {
+    const std::uint32_t site = state_.nodes[rack_first_node_[rack]].site;
+    sim_.schedule_at(state_.now + config_.sites[site].thermal.throttle_hold, Phase::kSignal, kThrottleRelease, rack);
+  }
 }
 
 void World::handle_arrival() {
@@ -384,6 +482,15 @@ void World::update_node(NodeId n) {
   s.dc.add_power(now, dc - e.dc_w);
   s.it_w += wall - e.wall_w;
   s.it.set_power(now, s.it_w);
+  if (wall != e.wall_w) {
+    double& rack_w = rack_w_[e.rack];
+    rack_w += wall - e.wall_w;
+    rack_meters_[e.rack].set_power(now, rack_w);
+    if (s.thermal) {  // O(racks of the site): every inlet moves
+      thermal_site_ = e.site;
+      s.thermal->set_power(now, e.rack - s.first_rack, rack_w);
+    }
+  }
   e.dc_w = dc;
   e.wall_w = wall;
   const double idle = node_idle_w(e);
@@ -423,7 +530,39 @@ void World::commit_demand(std::uint32_t site) {
 
 void World::update_facility(std::uint32_t site) {
   SiteState& s = state_.sites[site];
-  const double p = s.tree.facility_input_w() + (s.pue - 1.0) * s.it_w;
+  const SimTime now = state_.now;
+  double p;
+  if (s.plant->type == cooling::PlantType::kFixedPue) {
+    const double overhead = (s.pue - 1.0) * s.it_w;
+    p = s.tree.facility_input_w() + overhead;
+    s.cooling.set_power(now, overhead);
+  } else {
+    // The plant's heat first; heat pumps take what the network wants of it; the plant rejects
+    // the rest (models/cooling, models/heat).
+    const double feed = s.tree.facility_input_w();
+    cooling::Load load;
+    load.it_w = s.it_w;
+    load.room_heat_w = feed;
+    load.outside_c = s.outside_c;
+    cooling::Power c = cooling::cooling_power(*s.plant, load);
+    heat::Flows h;
+    if (s.heat_plant != nullptr) {
+      h = heat::reuse(*s.heat_plant, {c.liquid_heat_w, s.plant->liquid.return_c(), c.air_heat_w}, s.heat_demand_w);
+      if (h.recovered_liquid_w > 0.0 || h.recovered_air_w > 0.0) {
+        load.recovered_liquid_w = h.recovered_liquid_w;
+        load.recovered_air_w = h.recovered_air_w;
+        c = cooling::cooling_power(*s.plant, load);
+      }
+    }
+    s.cooling_now = c;
+    s.heat_now = h;
+    s.cooling.set_power(now, c.total_w);
+    s.heat_pump.set_power(now, h.heat_pump_w);
+    s.heat_recovered.set_power(now, h.recovered_liquid_w + h.recovered_air_w);
+    s.heat_delivered.set_power(now, h.delivered_w);
+    s.water.set_power(now, c.water_l_per_s);
+    p = feed + c.total_w + h.heat_pump_w;
+  }
   total_facility_w_ += p - s.facility.power_w;
   s.facility.set_power(state_.now, p);
   s.supply->set_demand(state_.now, p);
@@ -511,6 +650,14 @@ void World::emit_intervals(SimTime end) {
     rec.grid_export_w = (a.export_j - b.export_j) / span_s;
     rec.carbon_intensity_g_per_kwh = (after.k - before.k) / span_s;
     rec.price_per_kwh = (a.price_time_s - b.price_time_s) / span_s;
+    rec.cooling_w = (after.cooling_j - before.cooling_j) / span_s;
+    rec.heat_pump_w = (after.heat_pump_j - before.heat_pump_j) / span_s;
+    rec.heat_recovered_w = (after.heat_recovered_j - before.heat_recovered_j) / span_s;
+    rec.heat_delivered_w = (after.heat_delivered_j - before.heat_delivered_j) / span_s;
+    rec.water_l_per_s = (after.water_l - before.water_l) / span_s;
+    const bool weather = site == IntervalRecord::kAllSites ? state_.sites.size() == 1 && state_.sites[0].has_outside
+                                                           : state_.sites[site].has_outside;
+    rec.outside_temp_c = weather ? (after.outside_c_s - before.outside_c_s) / span_s : std::numeric_limits<double>::quiet_NaN();
     if (site == IntervalRecord::kAllSites && state_.sites.size() > 1) {
       const double demand_j = a.demand_j - b.demand_j;
       rec.carbon_intensity_g_per_kwh = demand_j > 0 ? (a.carbon_demand - b.carbon_demand) / demand_j : 0.0;
@@ -529,6 +676,12 @@ void World::emit_intervals(SimTime end) {
     now_snap.busy_s = s.busy_accelerators.energy_at(end);
     now_snap.queued_s = queued_s;
     now_snap.k = s.intensity.integral_to(end);
+    now_snap.cooling_j = s.cooling.energy_at(end);
+    now_snap.heat_pump_j = s.heat_pump.energy_at(end);
+    now_snap.heat_recovered_j = s.heat_recovered.energy_at(end);
+    now_snap.heat_delivered_j = s.heat_delivered.energy_at(end);
+    now_snap.water_l = s.water.energy_at(end);
+    now_snap.outside_c_s = s.has_outside ? s.outside.integral_to(end) : 0.0;
     // A settled copy: ticks do not split the settlement's intervals.
     now_snap.flows = s.supply->peek(end).flows();
     record(i, snapshots_[i], now_snap);
@@ -536,11 +689,38 @@ void World::emit_intervals(SimTime end) {
     total.it_j += now_snap.it_j;
     total.facility_j += now_snap.facility_j;
     total.busy_s += now_snap.busy_s;
+    total.cooling_j += now_snap.cooling_j;
+    total.heat_pump_j += now_snap.heat_pump_j;
+    total.heat_recovered_j += now_snap.heat_recovered_j;
+    total.heat_delivered_j += now_snap.heat_delivered_j;
+    total.water_l += now_snap.water_l;
+    total.outside_c_s = now_snap.outside_c_s;  // used only with one site
     total.flows.add(now_snap.flows);
     total.k = now_snap.k;  // used only with one site: the time average of its intensity
   }
   record(IntervalRecord::kAllSites, total_snapshot_, total);
   total_snapshot_ = total;
+  if (observer_ != nullptr && !rack_w_.empty()) {
+    // Average rack power over the interval; the average inlet is T_supply + D x (average
+    // power), exact because the inlets are linear in the powers. O(racks^2) per site and tick.
+    for (std::size_t r = 0; r < rack_w_.size(); ++r) {
+      const double e = rack_meters_[r].energy_at(end);
+      rack_power_avg_w_[r] = (e - rack_energy_tick_j_[r]) / span_s;
+      rack_energy_tick_j_[r] = e;
+    }
+    for (const SiteState& st : state_.sites) {
+      for (std::uint32_t r = 0; r < st.rack_count; ++r) {
+        double inlet = std::numeric_limits<double>::quiet_NaN();
+        if (st.thermal) {
+          inlet = st.thermal->supply_c();
+          const auto& d = st.thermal->matrix();
+          for (std::uint32_t j = 0; j < st.rack_count; ++j) inlet += d(r, j) * rack_power_avg_w_[st.first_rack + j] / 1e3;
+        }
+        rack_inlet_avg_c_[st.first_rack + r] = inlet;
+      }
+    }
+    observer_->on_racks(last_tick_, end, rack_power_avg_w_, rack_inlet_avg_c_);
+  }
   last_tick_ = end;
 }
 
@@ -574,6 +754,16 @@ SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
   psu_loss_j += o.psu_loss_j;
   distribution_loss_j += o.distribution_loss_j;
   overhead_j += o.overhead_j;
+  cooling_j += o.cooling_j;
+  heat_pump_j += o.heat_pump_j;
+  heat_recovered_j += o.heat_recovered_j;
+  heat_delivered_j += o.heat_delivered_j;
+  water_l += o.water_l;
+  heat_avoided_kg += o.heat_avoided_kg;
+  heat_revenue += o.heat_revenue;
+  if (!std::isnan(o.max_inlet_c)) max_inlet_c = std::isnan(max_inlet_c) ? o.max_inlet_c : std::max(max_inlet_c, o.max_inlet_c);
+  thermal_violations += o.thermal_violations;
+  thermal_violation_s += o.thermal_violation_s;
   carbon_location_kg += o.carbon_location_kg;
   supply.add(o.supply);
   const carbon::LedgerTotals& l = o.ledger;
@@ -654,6 +844,22 @@ RunSummary World::summarise(SimTime end) {
                 carbon::amortised_kg(g.accelerator->embodied_kg, g.accelerator->lifetime_years, span_s);
       }
       out.embodied_kg += static_cast<double>(g.count) * (rack + static_cast<double>(g.nodes_per_rack) * node);
+    }
+    out.cooling_j = s.cooling.energy_at(end);
+    out.heat_pump_j = s.heat_pump.energy_at(end);
+    out.heat_recovered_j = s.heat_recovered.energy_at(end);
+    out.heat_delivered_j = s.heat_delivered.energy_at(end);
+    out.water_l = s.water.energy_at(end);
+    const auto& hc = config_.sites[i].heat;
+    out.heat_avoided_kg = out.heat_delivered_j / 3.6e6 * hc.displaced_kg_per_kwh;
+    out.heat_revenue = out.heat_delivered_j / 3.6e6 * hc.price_per_kwh;
+    if (s.thermal) {
+      s.thermal->set_listener(nullptr);  // the run is over: no hooks
+      s.thermal->finish(end);
+      out.max_inlet_c = s.thermal->peak_inlet_c();
+      out.thermal_violations = s.thermal->violations().size();
+      out.thermal_violation_list = s.thermal->violations();
+      out.thermal_violation_s = s.thermal->violation_s(end);
     }
     out.accelerator_seconds_busy = s.busy_accelerators.energy_at(end);
     out.accelerators = s.accelerators;

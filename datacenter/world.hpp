@@ -17,6 +17,7 @@
 // power tree's losses above the nodes, and overhead is (pue - 1) x IT (datacenter/config.hpp).
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,7 +50,24 @@ struct SiteSummary {
   std::uint32_t accelerators = 0;
   std::size_t capacity_violations = 0;
   double capacity_violation_s = 0;
+  // Cooling and heat reuse (for a fixed-PUE site, cooling is the fixed overhead).
+  double cooling_j = 0, heat_pump_j = 0, heat_recovered_j = 0, heat_delivered_j = 0;
+  double water_l = 0;
+  double heat_avoided_kg = 0, heat_revenue = 0;
+  // Rack inlets (sites with a thermal model): the highest at any instant (NaN without one),
+  // violations and the rack-seconds above the limit.
+  double max_inlet_c = std::numeric_limits<double>::quiet_NaN();
+  std::size_t thermal_violations = 0;
+  double thermal_violation_s = 0;
+  std::vector<thermal::Violation> thermal_violation_list;  // per site only (not added by +=)
   double pue() const { return it_energy_j > 0 ? facility_energy_j / it_energy_j : 0.0; }
+  // The Green Grid's metrics: partial PUE of cooling (IT + cooling) / IT; energy reuse
+  // effectiveness (facility - reused) / IT; energy reuse factor reused / facility; water usage
+  // effectiveness in L per kWh of IT energy.
+  double pue_partial_cooling() const { return it_energy_j > 0 ? (it_energy_j + cooling_j) / it_energy_j : 0.0; }
+  double ere() const { return it_energy_j > 0 ? (facility_energy_j - heat_delivered_j) / it_energy_j : 0.0; }
+  double erf() const { return facility_energy_j > 0 ? heat_delivered_j / facility_energy_j : 0.0; }
+  double wue_l_per_kwh() const { return it_energy_j > 0 ? water_l / (it_energy_j / 3.6e6) : 0.0; }
   // Adds another site's energies, counts and carbon (not its peak: peaks do not add).
   SiteSummary& operator+=(const SiteSummary& o);
 };
@@ -69,7 +87,7 @@ struct RunSummary {
   }
 };
 
-class World final : public Actions, private power::PowerTreeListener {
+class World final : public Actions, private power::PowerTreeListener, private thermal::ViolationListener {
  public:
   // The config's hardware specs, the source, the policy and the observer must outlive the
   // world. Throws simcore::InputError for an inconsistent configuration.
@@ -100,10 +118,16 @@ class World final : public Actions, private power::PowerTreeListener {
   void wake_at(simcore::SimTime when) override;
 
  private:
-  enum EventKind : std::uint32_t { kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer };
+  enum EventKind : std::uint32_t { kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease };
   struct Snapshot {  // running integrals at the last measurement tick
     double it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
+    double cooling_j = 0, heat_pump_j = 0, heat_recovered_j = 0, heat_delivered_j = 0, water_l = 0, outside_c_s = 0;
     supply::Flows flows;
+  };
+  struct ThermalEvent {  // a violation's start or end, dispatched after the event that caused it
+    std::uint32_t site;
+    thermal::Violation violation;
+    bool started;
   };
 
   void build_site(const SiteConfig& config, std::uint32_t index, std::uint32_t& rack_counter);
@@ -128,6 +152,11 @@ class World final : public Actions, private power::PowerTreeListener {
 
   void on_capacity_exceeded(const power::PowerTree& tree, const power::CapacityViolation& v) override;
   void on_capacity_restored(const power::PowerTree&, const power::CapacityViolation&) override {}
+  void on_violation_start(const thermal::Violation& v) override { thermal_events_.push_back({thermal_site_, v, true}); }
+  void on_violation_end(const thermal::Violation& v) override { thermal_events_.push_back({thermal_site_, v, false}); }
+  // Hooks and throttling for the thermal events of the instant, until none are left.
+  void dispatch_thermal();
+  void throttle_rack(std::uint32_t rack, bool on);  // global rack index
 
   WorldConfig config_;
   workloads::JobSource& source_;
@@ -161,6 +190,19 @@ class World final : public Actions, private power::PowerTreeListener {
   std::vector<std::vector<simcore::SimTime>> demand_times_;  // per site, when recorded
   std::vector<std::vector<double>> demand_w_;
   Snapshot total_snapshot_;
+  // Racks over all sites (global index): node input power, its meter, the energy at the last
+  // tick, the first node and the accelerator kind; the buffers of on_racks.
+  std::vector<double> rack_w_;
+  std::vector<simcore::Meter> rack_meters_;
+  std::vector<double> rack_energy_tick_j_;
+  std::vector<NodeId> rack_first_node_;
+  std::vector<std::uint32_t> rack_nodes_;
+  std::vector<const power::AcceleratorSpec*> rack_accel_;
+  std::vector<char> rack_throttled_;
+  std::vector<double> rack_power_avg_w_, rack_inlet_avg_c_;
+  std::uint32_t thermal_site_ = 0;  // the site whose thermal model is being updated
+  std::vector<ThermalEvent> thermal_events_;
+  bool dispatching_thermal_ = false;
   bool ran_ = false;
 };
 

@@ -156,4 +156,17 @@ std::vector<std::int64_t> ResultReader::indices(const std::string& path) const {
   return out;
 }
 
+ResultReader::Matrix ResultReader::matrix(const std::string& path) const {
+  const std::string what = "read " + path;
+  const h5::Handle dataset(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT), H5Dclose, path_, what);
+  const h5::Handle space(H5Dget_space(dataset.get()), H5Sclose, path_, what);
+  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw std::runtime_error(path_ + ": " + path + " is not a 2-D dataset");
+  hsize_t dims[2] = {0, 0};
+  h5::check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), path_, what);
+  Matrix m{static_cast<std::size_t>(dims[0]), static_cast<std::size_t>(dims[1]), {}};
+  m.values.resize(m.rows * m.cols);
+  if (!m.values.empty()) h5::check(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()), path_, what);
+  return m;
+}
+
 }  // namespace wattsim::results

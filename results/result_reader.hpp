@@ -40,6 +40,13 @@ class ResultReader {
   };
   Records records(const std::string& path) const;
   std::vector<std::int64_t> indices(const std::string& path) const;
+  // A 2-D float64 dataset (ResultWriter::write_matrix): its shape and row-major values.
+  struct Matrix {
+    std::size_t rows = 0, cols = 0;
+    std::vector<double> values;
+    double at(std::size_t r, std::size_t c) const { return values.at(r * cols + c); }
+  };
+  Matrix matrix(const std::string& path) const;
 
   const std::string& path() const noexcept { return path_; }
 

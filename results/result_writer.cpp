@@ -461,6 +461,42 @@ void ResultWriter::write_indices(const std::string& path, std::span<const std::i
   }
 }
 
+void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::size_t cols, std::span<const double> values,
+                                const std::string& unit) {
+  State& s = state("write_matrix");
+  if (values.size() != rows * cols) {
+    throw std::logic_error(s.final_path + ": matrix at " + path + ": " + std::to_string(values.size()) + " values for " +
+                           std::to_string(rows) + " x " + std::to_string(cols));
+  }
+  const std::string what = "write " + path;
+  try {
+    const auto [group, name] = split_path(path);
+    const h5::Handle parent = h5::open_or_create_group(s.file.get(), group, s.final_path);
+    const hsize_t dims[2] = {rows, cols};
+    const h5::Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, s.final_path, what);
+    const h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, s.final_path, what);
+    if (rows > 0 && cols > 0) {
+      // Chunks of whole rows (time steps), about 64 KiB each.
+      const hsize_t chunk_rows = std::clamp<hsize_t>(8192 / cols, 1, rows);
+      const hsize_t chunk[2] = {chunk_rows, cols};
+      h5::check(H5Pset_chunk(dcpl.get(), 2, chunk), s.final_path, what);
+      if (s.compression_level > 0) {
+        h5::check(H5Pset_shuffle(dcpl.get()), s.final_path, what);
+        h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(s.compression_level)), s.final_path, what);
+      }
+    }
+    const h5::Handle dataset(H5Dcreate2(parent.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                             H5Dclose, s.final_path, what);
+    if (rows > 0 && cols > 0) {
+      h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), s.final_path, what);
+    }
+    h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, unit, s.final_path);
+  } catch (const std::runtime_error&) {
+    s.fail();
+    throw;
+  }
+}
+
 ResultWriter::ColumnTable& ResultWriter::add_table(const std::string& group, std::vector<std::string> columns,
                                                    std::vector<std::string> units) {
   State& s = state("add_table");

@@ -104,6 +104,12 @@ class ResultWriter {
                      const std::vector<std::string>& units, std::span<const double> values);
   // A 1-D int64 dataset at `path`.
   void write_indices(const std::string& path, std::span<const std::int64_t> values);
+  // A 2-D float64 dataset at `path` (parents created) of rows x cols values in row-major order,
+  // chunked and compressed like the tables, with a string attribute "units" (the one unit of
+  // every value, e.g. "kW").
+  // numpy.asarray(f[path]) reads it as a rows x cols array.
+  void write_matrix(const std::string& path, std::size_t rows, std::size_t cols, std::span<const double> values,
+                    const std::string& unit);
   // Writes what is buffered, closes the file and renames it onto final_path. On failure throws
   // and removes the temporary file. Once only.
   void commit();

@@ -76,6 +76,10 @@ std::optional<double> JsonReader::quantity_value(const json& value, const std::s
       sink_.add(path, "found " + value.dump() + "; negative values are not allowed here");
       return std::nullopt;
     }
+    if (d == simcore::Dimension::kTemperature && v < -273.15) {
+      sink_.add(path, "found " + value.dump() + " C; that is below absolute zero");
+      return std::nullopt;
+    }
     return v;
   }
   if (value.is_string()) {
