@@ -198,6 +198,7 @@ struct ResultWriter::State {
     if (pending.valid()) pending.wait();  // the worker reads jobs_encoding
     if (file.valid()) redirect_to_scratch(file.get());
     for (auto& table : tables) {
+      if (table->pending_.valid()) table->pending_.wait();  // the worker reads its encoding_
       table->open_ = false;
       table->datasets_.clear();
     }
@@ -244,7 +245,7 @@ void ResultWriter::ColumnTable::append(std::span<const double> row) {
   for (std::size_t c = 0; c < row.size(); ++c) block_[c * kChunkRows + buffered_] = row[c];
   if (++buffered_ == kChunkRows) {
     try {
-      flush();
+      flush(true);
     } catch (...) {
       writer_->fail();
       throw;
@@ -252,7 +253,18 @@ void ResultWriter::ColumnTable::append(std::span<const double> row) {
   }
 }
 
-void ResultWriter::ColumnTable::flush() {
+void ResultWriter::ColumnTable::write_pending() {
+  if (!pending_.valid()) return;
+  const auto encoded = pending_.get();  // rethrows an encoding failure
+  const hsize_t first = pending_first_row_;
+  for (std::size_t c = 0; c < encoded.size(); ++c) {
+    h5::check(H5Dwrite_chunk(datasets_[c].get(), H5P_DEFAULT, 0, &first, encoded[c].size(), encoded[c].data()),
+              writer_->final_path, "write rows to " + join(group_, columns_[c]));
+  }
+}
+
+void ResultWriter::ColumnTable::flush(bool background) {
+  write_pending();
   if (buffered_ == 0) return;
   const std::string& file = writer_->final_path;
   const int level = writer_->compression_level;
@@ -261,23 +273,41 @@ void ResultWriter::ColumnTable::flush() {
   for (const auto& name : columns_) whats.push_back("write rows to " + join(group_, name));
   for (std::size_t c = 0; c < columns_.size(); ++c)
     extend(datasets_[c].get(), rows_written_ + buffered_, file, whats[c]);
-  std::vector<ChunkWrite> writes;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     double* column = &block_[c * kChunkRows];
     std::fill(column + buffered_, column + kChunkRows, 0.0);
-    writes.push_back({datasets_[c].get(),
-                      rows_written_,
-                      {reinterpret_cast<const unsigned char*>(column), kChunkRows * sizeof(double)},
-                      &whats[c]});
   }
-  write_chunks(writes, sizeof(double), level, file);
+  if (background && level > 0) {
+    // Encoded on a worker thread while the simulation goes on (HDF5 calls stay on this one).
+    encoding_.swap(block_);
+    block_.resize(encoding_.size());
+    pending_first_row_ = rows_written_;
+    const double* data = encoding_.data();
+    const std::size_t columns = columns_.size();
+    pending_ = std::async(std::launch::async, [data, columns, level] {
+      std::vector<std::span<const unsigned char>> raw;
+      for (std::size_t c = 0; c < columns; ++c) {
+        raw.emplace_back(reinterpret_cast<const unsigned char*>(data + c * kChunkRows), kChunkRows * sizeof(double));
+      }
+      return shuffle_deflate_all(raw, sizeof(double), level, 1);
+    });
+  } else {
+    std::vector<ChunkWrite> writes;
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      writes.push_back({datasets_[c].get(),
+                        rows_written_,
+                        {reinterpret_cast<const unsigned char*>(&block_[c * kChunkRows]), kChunkRows * sizeof(double)},
+                        &whats[c]});
+    }
+    write_chunks(writes, sizeof(double), level, file);
+  }
   rows_written_ += buffered_;
   buffered_ = 0;
 }
 
 void ResultWriter::ColumnTable::close() {
   if (!open_) return;
-  flush();
+  flush(false);
   open_ = false;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     datasets_[c].close(writer_->final_path, "close " + join(group_, columns_[c]));
@@ -476,7 +506,7 @@ void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::
     const h5::Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, s.final_path, what);
     const h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, s.final_path, what);
     if (rows > 0 && cols > 0) {
-      // Chunks of whole rows (time steps), about 64 KiB each.
+      // Chunks of whole rows (time steps), about 64 KiB each (the same rows as below).
       const hsize_t chunk_rows = std::clamp<hsize_t>(8192 / cols, 1, rows);
       const hsize_t chunk[2] = {chunk_rows, cols};
       h5::check(H5Pset_chunk(dcpl.get(), 2, chunk), s.final_path, what);
@@ -487,8 +517,29 @@ void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::
     }
     const h5::Handle dataset(H5Dcreate2(parent.get(), name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                              H5Dclose, s.final_path, what);
-    if (rows > 0 && cols > 0) {
+    if (rows > 0 && cols > 0 && s.compression_level == 0) {
       h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), s.final_path, what);
+    } else if (rows > 0 && cols > 0) {
+      // Whole rows per chunk, so a chunk is a contiguous run of the row-major values (the last
+      // padded with zeros, as HDF5 stores edge chunks), encoded on several threads by the
+      // chunk codec, as the tables' chunks are.
+      const hsize_t chunk_rows = std::clamp<hsize_t>(8192 / cols, 1, rows);
+      const std::size_t chunk_values = chunk_rows * cols;
+      const std::size_t chunks = (rows + chunk_rows - 1) / chunk_rows;
+      std::vector<double> last(chunk_values, 0.0);
+      const std::size_t tail = values.size() - (chunks - 1) * chunk_values;
+      std::copy(values.end() - static_cast<std::ptrdiff_t>(tail), values.end(), last.begin());
+      std::vector<std::span<const unsigned char>> raw;
+      for (std::size_t c = 0; c < chunks; ++c) {
+        const double* data = c + 1 < chunks ? values.data() + c * chunk_values : last.data();
+        raw.emplace_back(reinterpret_cast<const unsigned char*>(data), chunk_values * sizeof(double));
+      }
+      const auto encoded = shuffle_deflate_all(raw, sizeof(double), s.compression_level);
+      for (std::size_t c = 0; c < chunks; ++c) {
+        const hsize_t offset[2] = {c * chunk_rows, 0};
+        h5::check(H5Dwrite_chunk(dataset.get(), H5P_DEFAULT, 0, offset, encoded[c].size(), encoded[c].data()), s.final_path,
+                  what);
+      }
     }
     h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, unit, s.final_path);
   } catch (const std::runtime_error&) {

@@ -5,7 +5,9 @@
 // commit() removes its temporary file.
 //
 // Tables and /jobs are buffered and written in whole chunks, so memory stays bounded however
-// many rows are appended; chunks are compressed on several threads (results/chunk_codec.hpp).
+// many rows are appended; chunks are compressed on other threads (results/chunk_codec.hpp):
+// during the run a full block is encoded on a worker thread while the simulation goes on, and
+// written at the next flush (HDF5 calls stay on the caller's thread).
 // Errors throw std::runtime_error naming final_path and what was being done ("out.h5: cannot
 // create dataset /jobs: ..."); misuse (wrong row width, use after commit) throws
 // std::logic_error. A failed data write (append, add_table, commit) ends the writer: its
@@ -23,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <future>
 #include <span>
 #include <string>
 #include <utility>
@@ -54,7 +57,10 @@ class ResultWriter {
     friend class ResultWriter;
     ColumnTable(State& writer, std::string group, std::vector<std::string> columns,
                 const std::vector<std::string>& units);
-    void flush();
+    // Writes the buffered rows. With `background` (a full block during the run) the block is
+    // encoded on a worker thread and its chunks written at the next flush, as /jobs's are.
+    void flush(bool background);
+    void write_pending();  // the chunks encoded in the background, if any
     void close();  // flushes, then closes the datasets
 
     static constexpr std::size_t kChunkRows = 8192;
@@ -67,6 +73,11 @@ class ResultWriter {
     std::size_t buffered_ = 0;
     std::size_t rows_written_ = 0;
     bool open_ = true;
+    // The block being encoded in the background and its future (declared after the block so
+    // that it is destroyed, and waited for, first).
+    std::vector<double> encoding_;
+    std::future<std::vector<std::vector<unsigned char>>> pending_;
+    std::size_t pending_first_row_ = 0;
   };
 
   // compression_level 0-9: deflate level of the shuffle + deflate filters (0: no filters),

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -320,6 +321,10 @@ TEST_CASE("h5py and pandas read a result set without custom code", "[results][py
     // filters (the final partial chunk) are read back.
     for (std::size_t i = 0; i < 20'000; ++i) ts.append(make_sample(i));
     for (std::uint64_t i = 0; i < 40'000; ++i) out.append_job(make_job(i));
+    // A time x rack matrix of 5,000 x 3: chunks of 2,730 rows, the second one partial.
+    std::vector<double> m(5000 * 3);
+    for (std::size_t i = 0; i < m.size(); ++i) m[i] = static_cast<double>(i) + 0.5;
+    out.write_matrix("/racks/power_kw", 5000, 3, m, "kW");
     out.commit();
   }
   const std::string script = dir.file("check.py");
@@ -343,7 +348,34 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f["meta"].attrs["seed"] == 42
     assert f["summary"].attrs["it_energy_kwh"] == 1250.5
     assert json.loads(f["summary"].attrs["units"]) == {"it_energy_kwh": "kWh"}
+    m = f["racks"]["power_kw"]
+    assert m.shape == (5000, 3) and m.compression == "gzip" and m.shuffle and m.attrs["units"] == "kW"
+    a = m[:]
+    assert a[0, 0] == 0.5 and a[2729, 2] == 2729 * 3 + 2.5 and a[2730, 0] == 2730 * 3 + 0.5 and a[4999, 2] == 14999.5
 )PY";
   const std::string command = "/usr/bin/python3 " + script + " " + path;
   CHECK(std::system(command.c_str()) == 0);
+}
+
+TEST_CASE("a matrix round-trips with and without compression, edge chunk included", "[results]") {
+  TempDir dir;
+  for (const int level : {0, 1}) {
+    const std::string path = dir.file("m" + std::to_string(level) + ".h5");
+    std::vector<double> m(1001 * 17);
+    for (std::size_t i = 0; i < m.size(); ++i) m[i] = std::sin(static_cast<double>(i)) * 1e3;
+    {
+      ResultWriter out(path, level);
+      out.write_matrix("/racks/inlet_temp_c", 1001, 17, m, "C");  // chunks of 481 rows: 481, 481, 39
+      out.write_matrix("/racks/empty", 0, 17, {}, "C");
+      CHECK_THROWS_AS(out.write_matrix("/racks/bad", 2, 2, m, "C"), std::logic_error);
+      out.commit();
+    }
+    const ResultReader in(path);
+    const auto back = in.matrix("/racks/inlet_temp_c");
+    CHECK(back.rows == 1001);
+    CHECK(back.cols == 17);
+    CHECK(back.values == m);
+    CHECK(back.at(1000, 16) == m.back());
+    CHECK(in.matrix("/racks/empty").rows == 0);
+  }
 }
