@@ -92,8 +92,6 @@ struct SiteState {
   bool has_outside = false, has_heat_demand = false;
   simcore::StepCursor outside, heat_demand;
   double outside_c = 0.0, heat_demand_w = 0.0;
-  cooling::Power cooling_now;
-  heat::Flows heat_now;
   simcore::Meter cooling, heat_pump, heat_recovered, heat_delivered, water;
   std::uint32_t first_rack = 0, rack_count = 0;  // global rack indices
   std::unique_ptr<thermal::RackThermal> thermal;  // null without a thermal model

@@ -554,8 +554,6 @@ void World::update_facility(std::uint32_t site) {
         c = cooling::cooling_power(*s.plant, load);
       }
     }
-    s.cooling_now = c;
-    s.heat_now = h;
     s.cooling.set_power(now, c.total_w);
     s.heat_pump.set_power(now, h.heat_pump_w);
     s.heat_recovered.set_power(now, h.recovered_liquid_w + h.recovered_air_w);

@@ -185,14 +185,17 @@ TEST_CASE("rack inlets: a hot rack is a violation, reported to the policy, and t
   };
   // One job of 8 accelerators at full use for an hour (at full speed), placed on node 0.
   const std::vector<workloads::Job> jobs = {test::job(0, 0.0, 8, 3600.0, 1.0)};
+  const auto run = [&](bool throttle, ThermalCounter& policy, RackObserver& rec) {
+    const auto c = make(throttle);
+    workloads::VectorJobSource source(jobs);
+    datacenter::World world(c, source, policy, &rec);
+    return world.run();
+  };
 
   SECTION("without throttling: one violation while the job runs") {
-    const auto c = make(false);
-    workloads::VectorJobSource source(jobs);
     ThermalCounter policy;
     RackObserver rec;
-    datacenter::World world(c, source, policy, &rec);
-    const auto sum = world.run();
+    const auto sum = run(false, policy, rec);
     // Busy node: 500 + 8 x 400 = 3,700 W; idle node: 980 W. Rack 0's inlet:
     // 22 + 1.0 x 3.7 + 0.5 x 0.98 = 26.19 C; rack 1's: 22 + 0.5 x 3.7 + 1.0 x 0.98 = 24.83 C.
     CHECK(sum.total.max_inlet_c == Approx(26.19).epsilon(1e-12));
@@ -213,12 +216,9 @@ TEST_CASE("rack inlets: a hot rack is a violation, reported to the policy, and t
     CHECK(rec.inlet_c[2][0] == Approx(22.0 + 1.5 * 0.98).epsilon(1e-12));
   }
   SECTION("with throttling: the rack is capped at once, so no violation lasts, and the job takes longer") {
-    const auto c = make(true);
-    workloads::VectorJobSource source(jobs);
     ThermalCounter policy;
     RackObserver rec;
-    datacenter::World world(c, source, policy, &rec);
-    const auto sum = world.run();
+    const auto sum = run(true, policy, rec);
     // Capped at 200 W: 500 + 8 x 200 = 2,100 W, inlet 22 + 2.1 + 0.49 = 24.59 C, under the
     // limit; every 10 minutes the cap is lifted, the inlet rises and the cap comes back.
     CHECK(sum.total.thermal_violations == 0);
