@@ -11,13 +11,18 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/batch_front.hpp"
+#include "app/interrupt.hpp"
+#include "app/output_guard.hpp"
 #include "app/scenario.hpp"
 #include "app/series_parser.hpp"
+#include "app/units_text.hpp"
 #include "app/version.hpp"
 #include "batch/columns.hpp"
 #include "batch/cuda.hpp"
 #include "batch/evaluate.hpp"
 #include "datacenter/world.hpp"
+#include "models/catalog/json_text.hpp"
 #include "results/result_reader.hpp"
 #include "results/result_writer.hpp"
 #include "simcore/error.hpp"
@@ -43,33 +48,37 @@ struct Knob {
   const char* name;
   const char* unit;
   double fallback, min, max;
+  const char* description;  // of its /variants field
 };
 const Knob kKnobs[] = {
-    {"solar_kw", "kW", 0, 0, 1e9},
-    {"solar_availability", "1", 1, 0, 1},
-    {"wind_kw", "kW", 0, 0, 1e9},
-    {"wind_availability", "1", 1, 0, 1},
-    {"ppa_kw", "kW", 0, 0, 1e9},
-    {"battery_kwh", "kWh", 0, 0, 1e10},
-    {"battery_kw", "kW", 0, 0, 1e9},
+    {"solar_kw", "kW", 0, 0, 1e9, "On-site solar nameplate power"},
+    {"solar_availability", "1", 1, 0, 1, "Share of the solar plant in service"},
+    {"wind_kw", "kW", 0, 0, 1e9, "On-site wind nameplate power"},
+    {"wind_availability", "1", 1, 0, 1, "Share of the wind plant in service"},
+    {"ppa_kw", "kW", 0, 0, 1e9, "Contracted PPA capacity"},
+    {"battery_kwh", "kWh", 0, 0, 1e10, "Battery nameplate energy (0: no battery)"},
+    {"battery_kw", "kW", 0, 0, 1e9, "Battery charge and discharge limit"},
     // NREL ATB (2023-2025): 85 % round trip for utility Li-ion (docs/reference, section 4.5).
-    {"round_trip_efficiency", "1", 0.85, 1e-6, 1},
-    {"soc_min", "1", 0.1, 0, 1},
-    {"soc_max", "1", 1, 0, 1},
-    {"initial_soc", "1", 0.5, 0, 1},
-    {"fade_per_cycle", "1", 0, 0, 1},
-    {"fade_per_year", "1", 0, 0, 1},
-    {"charge_below_g_per_kwh", "g/kWh", -1, 0, 1e5},
-    {"discharge_above_g_per_kwh", "g/kWh", 1e300, 0, 1e5},
-    {"grid_limit_kw", "kW", kInf, 0, 1e9},
-    {"export_limit_kw", "kW", kInf, 0, 1e9},
-    {"export_price_factor", "1", 0, 0, 10},
-    {"demand_charge_per_kw_month", "currency/kW", 0, 0, 1e9},
-    {"credit_price_per_t", "currency/t", -1, 0, 1e9},  // -1: not given (required with credits)
-    {"credit_retire_kg", "kg", 0, 0, 1e15},
-    {"credit_obligation_kg", "kg", 0, 0, 1e15},
-    {"credit_budget", "currency", kInf, 0, 1e300},
-    {"intensity_scale", "1", 1, 0, 10},
+    {"round_trip_efficiency", "1", 0.85, 1e-6, 1, "Battery energy out / energy in"},
+    {"soc_min", "1", 0.1, 0, 1, "Lowest battery state of charge, a fraction of the faded capacity"},
+    {"soc_max", "1", 1, 0, 1, "Highest battery state of charge, a fraction of the faded capacity"},
+    {"initial_soc", "1", 0.5, 0, 1, "Stored energy at time 0, a fraction of battery_kwh"},
+    {"fade_per_cycle", "1", 0, 0, 1, "Battery nameplate fraction lost per full-equivalent cycle"},
+    {"fade_per_year", "1", 0, 0, 1, "Battery nameplate fraction lost per year"},
+    {"charge_below_g_per_kwh", "g/kWh", -1, 0, 1e5,
+     "carbon-arbitrage: charge while the intensity is at most this (-1: not given)"},
+    {"discharge_above_g_per_kwh", "g/kWh", 1e300, 0, 1e5,
+     "carbon-arbitrage: discharge while the intensity is at least this (1e300: not given)"},
+    {"grid_limit_kw", "kW", kInf, 0, 1e9, "peak-shaving: the grid import to keep at or under (inf: none)"},
+    {"export_limit_kw", "kW", kInf, 0, 1e9, "Highest export power (inf: unlimited)"},
+    {"export_price_factor", "1", 0, 0, 10, "Export revenue per kWh / the grid price"},
+    {"demand_charge_per_kw_month", "currency/kW", 0, 0, 1e9, "Charge per kW of each calendar month's peak grid import"},
+    {"credit_price_per_t", "currency/t", -1, 0, 1e9,
+     "Carbon credit price per tonne (-1: not given)"},  // required with credits
+    {"credit_retire_kg", "kg", 0, 0, 1e15, "fixed credits: retired per period"},
+    {"credit_obligation_kg", "kg", 0, 0, 1e15, "Emissions owed per credit period besides the grid's"},
+    {"credit_budget", "currency", kInf, 0, 1e300, "The most spent on credits over the span (inf: unlimited)"},
+    {"intensity_scale", "1", 1, 0, 10, "Factor on the region's carbon intensity"},
 };
 constexpr std::size_t kKnobCount = sizeof(kKnobs) / sizeof(kKnobs[0]);
 const std::vector<std::string> kDispatch = {"none", "self-consumption", "carbon-arbitrage", "peak-shaving"};
@@ -80,10 +89,12 @@ struct Choice {
   const char* name;
   const std::vector<std::string>* values;
   const char* fallback;
+  const char* description;  // of its /variants field
 };
-const Choice kChoices[] = {{"dispatch", &kDispatch, "self-consumption"},
-                           {"credits", &kCredits, "none"},
-                           {"credit_period", &kPeriods, "month"}};
+const Choice kChoices[] = {
+    {"dispatch", &kDispatch, "self-consumption", "Battery dispatch: an index into /meta choices.dispatch"},
+    {"credits", &kCredits, "none", "Credit policy: an index into /meta choices.credits"},
+    {"credit_period", &kPeriods, "month", "Credit period: an index into /meta choices.credit_period"}};
 
 std::size_t knob(const char* name) {
   for (std::size_t i = 0; i < kKnobCount; ++i) {
@@ -165,7 +176,14 @@ class BatchFile {
   BatchFile(const std::string& path, bool yes) : path_(path), yes_(yes), reader_(errors_) {
     base_ = fs::path(path).parent_path();
   }
-  void parse();
+  // parse_head(): the file's JSON, name and output; parse_body(): the rest (running the demand's
+  // scenario, if it names one). parse() does both.
+  void parse() {
+    parse_head();
+    parse_body();
+  }
+  void parse_head();
+  void parse_body();
 
   std::string path_;
   bool yes_;
@@ -181,6 +199,8 @@ class BatchFile {
   std::optional<Profile> profiles_[3];
   std::vector<Spec> specs_;
   std::vector<std::vector<std::string>> grid_keys_;  // per block, in the file's order
+  std::string currency_;  // of the regions' prices, as their units name it ("USD"); "" when none does
+  std::vector<std::string> inputs_;  // every file read: this one, the demand's, the series'
 
   // The capacity-factor profile a variant's region uses for a resource, if any.
   const Profile* profile(std::size_t region, Resource r) const {
@@ -236,6 +256,7 @@ void BatchFile::parse_demand(json& d) {
       for (const auto& x : e.diagnostics()) errors_.add("demand.scenario: " + scenario_path + (x.where.empty() ? "" : ": " + x.where), x.message);
       return;
     }
+    inputs_.insert(inputs_.end(), sc.input_files.begin(), sc.input_files.end());
     std::uint32_t site = 0;
     if (!site_name.empty()) {
       bool found = false;
@@ -255,7 +276,8 @@ void BatchFile::parse_demand(json& d) {
     DemandRecorder recorder;
     recorder.site = site;
     datacenter::World world(sc.world, *source, *policy, &recorder);
-    const auto summary = world.run();
+    InterruptibleProgress interruptible;  // Ctrl-C ends the demand's run at its next progress update
+    const auto summary = world.run(&interruptible);
     demand_.times = std::move(recorder.times);
     demand_.watts = std::move(recorder.watts);
     demand_.end = summary.end;
@@ -267,6 +289,7 @@ void BatchFile::parse_demand(json& d) {
   const auto file = reader_.string(d, "result", "demand", true);
   if (!file) return;
   const std::string result_path = resolve("demand.result", *file);
+  inputs_.push_back(result_path);
   try {
     const results::ResultReader r(result_path);
     const std::string group = site_name.empty() ? "/profile" : "/sites/" + site_name + "/profile";
@@ -435,14 +458,15 @@ void BatchFile::check_spec(const Spec& s, const std::string& where) {
   }
 }
 
-void BatchFile::parse() {
+void BatchFile::parse_head() {
+  inputs_.push_back(path_);
   std::ifstream in(path_, std::ios::binary);
   if (!in) throw simcore::InputError(path_, std::string("cannot read the batch file: ") + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   try {
     text_ = text.str();
-    doc_ = json::parse(text_);
+    doc_ = catalog::parse_json_text(text_, path_, "a batch file (docs/batch.md)");  // located; repeated keys are errors
     // The grid's axes in the file's order (json keeps keys sorted): the last varies fastest.
     const auto ordered = nlohmann::ordered_json::parse(text_);
     if (ordered.is_object() && ordered.contains("regions") && ordered["regions"].is_object()) {
@@ -479,6 +503,9 @@ void BatchFile::parse() {
       }
     }
   }
+}
+
+void BatchFile::parse_body() {
   if (!doc_.contains("demand")) {
     errors_.add("demand", "missing; this field is required");
     errors_.throw_if_any();
@@ -490,8 +517,13 @@ void BatchFile::parse() {
   }
 
   std::optional<SimTime> start = demand_.start_abs;
-  SeriesParser series(reader_, [this](const std::string& jp, const std::string& v) { return resolve(jp, v); }, start, nullptr,
-                      demand_.end);
+  SeriesParser series(
+      reader_,
+      [this](const std::string& jp, const std::string& v) {
+        inputs_.push_back(resolve(jp, v));  // the series parser resolves only files it reads
+        return inputs_.back();
+      },
+      start, nullptr, demand_.end, &currency_);
   using U = SeriesParser::Unit;
   if (!doc_.contains("regions") || !doc_["regions"].is_object() || doc_["regions"].empty()) {
     errors_.add("regions", "expected an object of regions, each {\"intensity\": ..., \"price\": ...}");
@@ -690,13 +722,30 @@ int batch_command(const BatchOptions& options) {
     return 2;
   }
   BatchFile file(options.file, options.yes);
+  std::string out;
   try {
-    file.parse();
+    file.parse_head();
+    out = !options.output.empty() ? options.output : !file.output_.empty() ? file.output_ : file.name_ + ".h5";
+    const char* where = !options.output.empty() ? "-o"
+                        : !file.output_.empty() ? "output.path"
+                                                : "output (default: NAME.h5)";
+    const auto check = [&] {
+      simcore::DiagnosticSink problems;
+      check_output({out, where, file.inputs_, OutputKind::kResultSet, options.force}, problems);
+      if (problems.empty()) return;
+      for (const auto& d : problems.diagnostics()) file.errors_.add(d.where, d.message);
+      file.errors_.throw_if_any();
+    };
+    check();  // before the demand's run (the batch file is the only input known yet)
+    file.parse_body();
+    check();  // against every input, now that all are known
   } catch (const simcore::InputError& e) {
     print_errors(e);
     return 2;
+  } catch (const Interrupted& e) {
+    return report_interrupted(e, "", out);
   }
-  const std::string out = !options.output.empty() ? options.output : !file.output_.empty() ? file.output_ : file.name_ + ".h5";
+  std::string temp_path;  // once the writer has created it: for the message when interrupted
   try {
     // Groups: a region and the profiles in use (a profile not used must be absent, not zero,
     // for the intervals to split as the simulator splits them).
@@ -735,43 +784,72 @@ int batch_command(const BatchOptions& options) {
       intervals += groups[v.group].size();
       params.push_back(v);
     }
-    const batch::CpuOptions cpu_options{options.threads};
+    batch::CpuOptions cpu_options{options.threads};
+    cpu_options.cancelled = interrupt_requested;  // Ctrl-C stops the threads at their next block
     const bool gpu = options.device == "cuda" || (options.device == "auto" && batch::cuda_device_count() > 0);
     const auto eval_start = std::chrono::steady_clock::now();
     const auto results = gpu ? batch::evaluate_cuda(groups, params) : batch::evaluate_cpu(groups, params, cpu_options);
+    throw_if_interrupted();
     const double eval_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count();
     const std::string device = gpu ? "cuda" : batch::effective_simd(cpu_options) == batch::Simd::kNone
                                    ? std::string("cpu (scalar)")
                                    : std::string("cpu (") + batch::simd_name(batch::effective_simd(cpu_options)) + " lanes)";
     const double span_years = file.demand_.end.to_seconds() / (365.0 * 86400.0);
 
-    // /variants: parameters, every summary term, costs.
-    std::vector<std::string> fields = {"index", "region"}, units = {"1", "1"};
-    for (const auto& k : kKnobs) {
-      fields.emplace_back(k.name);
-      units.emplace_back(k.unit);
-    }
-    for (const auto& c : kChoices) {
-      fields.emplace_back(c.name);
-      units.emplace_back("1");
-    }
-    fields.emplace_back("export");
-    units.emplace_back("1");
-    const std::vector<std::pair<const char*, const char*>> outputs = {
-        {"carbon_location_kg", "kg CO2e"}, {"carbon_operational_kg", "kg CO2e"}, {"carbon_grid_kg", "kg CO2e"},
-        {"carbon_market_kg", "kg CO2e"}, {"carbon_market_hourly_kg", "kg CO2e"}, {"cfe_hourly", "1"},
-        {"credits_kg", "kg CO2e"}, {"credits_retired_kg", "kg CO2e"}, {"credits_cost", "currency"},
-        {"export_avoided_kg", "kg CO2e"}, {"energy_cost", "currency"}, {"demand_charges", "currency"},
-        {"renewable_generated_kwh", "kWh"}, {"renewable_used_kwh", "kWh"}, {"renewable_curtailed_kwh", "kWh"},
-        {"grid_import_kwh", "kWh"}, {"grid_export_kwh", "kWh"}, {"ppa_kwh", "kWh"}, {"ppa_cost", "currency"},
-        {"battery_charged_kwh", "kWh"}, {"battery_discharged_kwh", "kWh"}, {"battery_losses_kwh", "kWh"},
-        {"battery_full_cycles", "1"}, {"battery_capacity_end_kwh", "kWh"}, {"battery_energy_end_kwh", "kWh"},
-        {"investment_cost", "currency"}, {"annualised_investment", "currency/y"},
-        {"annual_operating_cost", "currency/y"}, {"annual_cost", "currency/y"}, {"annual_operational_kg", "kg CO2e/y"}};
-    for (const auto& [f, u] : outputs) {
-      fields.emplace_back(f);
-      units.emplace_back(u);
-    }
+    // /variants: parameters, every summary term, costs; money in the prices' currency when
+    // their unit names one.
+    std::vector<std::string> fields, units, descriptions;
+    const auto add_field = [&](const char* name, std::string unit, const char* description) {
+      if (const auto at = unit.find("currency"); at != std::string::npos && !file.currency_.empty()) {
+        unit.replace(at, std::string("currency").size(), file.currency_);
+      }
+      fields.emplace_back(name);
+      units.push_back(std::move(unit));
+      descriptions.emplace_back(description);
+    };
+    add_field("index", "1", "Variant index: the row number, as in /pareto and the printed table");
+    add_field("region", "1", "Region: an index into /meta regions");
+    for (const auto& k : kKnobs) add_field(k.name, k.unit, k.description);
+    for (const auto& c : kChoices) add_field(c.name, "1", c.description);
+    add_field("export", "1", "1: a renewable surplus is exported, 0: curtailed");
+    const struct {
+      const char* name;
+      const char* unit;
+      const char* description;
+    } outputs[] = {
+        {"carbon_location_kg", "kg CO2e", "Location-based emissions: the demand at the region's (scaled) intensity"},
+        {"carbon_operational_kg", "kg CO2e",
+         "Operational emissions: carbon_grid_kg + credits_kg (exact, no rounding rule)"},
+        {"carbon_grid_kg", "kg CO2e", "Emissions of the grid import"},
+        {"carbon_market_kg", "kg CO2e", "Market-based emissions, annual matching against PPA energy"},
+        {"carbon_market_hourly_kg", "kg CO2e", "Market-based emissions, hourly matching against PPA energy"},
+        {"cfe_hourly", "1", "24/7 carbon-free-energy score"},
+        {"credits_kg", "kg CO2e", "Credits balance: obligations minus retired"},
+        {"credits_retired_kg", "kg CO2e", "Credits retired"},
+        {"credits_cost", "currency", "Spent on credits"},
+        {"export_avoided_kg", "kg CO2e", "Grid emissions the exports displace (never netted)"},
+        {"energy_cost", "currency", "Import cost - export revenue + demand charges"},
+        {"demand_charges", "currency", "Demand charges, part of energy_cost"},
+        {"renewable_generated_kwh", "kWh", "On-site renewable generation available"},
+        {"renewable_used_kwh", "kWh", "Renewable generation not curtailed (exports included)"},
+        {"renewable_curtailed_kwh", "kWh", "Renewable generation curtailed"},
+        {"grid_import_kwh", "kWh", "Grid import, the battery's charging from the grid included"},
+        {"grid_export_kwh", "kWh", "Energy exported to the grid"},
+        {"ppa_kwh", "kWh", "PPA energy contracted"},
+        {"ppa_cost", "currency", "PPA energy x capex.ppa_per_mwh"},
+        {"battery_charged_kwh", "kWh", "Energy drawn from the bus into the battery"},
+        {"battery_discharged_kwh", "kWh", "Energy the battery delivered to the bus"},
+        {"battery_losses_kwh", "kWh", "Battery conversion losses and energy lost to fade"},
+        {"battery_full_cycles", "1", "Full-equivalent cycles: energy taken out of storage / nameplate capacity"},
+        {"battery_capacity_end_kwh", "kWh", "Battery capacity at the end, after fade"},
+        {"battery_energy_end_kwh", "kWh", "Energy stored in the battery at the end"},
+        {"investment_cost", "currency", "Capital cost of the solar, wind and battery sizes"},
+        {"annualised_investment", "currency/y", "investment_cost x the capital recovery factor"},
+        {"annual_operating_cost", "currency/y", "(energy_cost + credits_cost + ppa_cost) per year of the span"},
+        {"annual_cost", "currency/y", "annualised_investment + annual_operating_cost: the front's cost"},
+        {"annual_operational_kg", "kg CO2e/y",
+         "Operational emissions per year, 0 within the net-zero rounding rule: the front's carbon"}};
+    for (const auto& o : outputs) add_field(o.name, o.unit, o.description);
     std::vector<double> rows;
     rows.reserve(fields.size() * results.size());
     std::vector<double> annual_cost(results.size()), annual_kg(results.size()), operational(results.size()),
@@ -838,10 +916,17 @@ int batch_command(const BatchOptions& options) {
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     const double throughput = eval_s > 0 ? static_cast<double>(intervals) / eval_s : 0.0;
 
+    for (const auto& stale : remove_stale_temporaries(out)) {
+      if (options.quiet) continue;
+      std::fprintf(stderr, "wattsim: removed %s, left by a process that has ended\n", stale.c_str());
+    }
     results::ResultWriter writer(out, 1);
+    temp_path = writer.temp_path();
     writer.omit_jobs();
-    writer.write_records("/variants", fields, units, rows);
-    writer.write_indices("/pareto", front);
+    writer.write_records("/variants", "The variants, one row per variant in variant order: parameters and results",
+                         fields, units, descriptions, rows);
+    writer.write_indices("/pareto", front, "1",
+                         "Variant indices on the Pareto front of annual_cost against annual_operational_kg, by cost");
     json region_names = json::array();
     for (const auto& r : file.regions_) region_names.push_back(r.name);
     json choice_names = {{"dispatch", kDispatch}, {"credits", kCredits}, {"credit_period", kPeriods}};
@@ -854,7 +939,8 @@ int batch_command(const BatchOptions& options) {
                        {"device", device},
                        {"device_description", gpu ? batch::cuda_device_description() : std::string("CPU")},
                        {"command_line", options.command_line},
-                       {"start", traces::format_utc_time(file.demand_.start_abs)}},
+                       {"start", traces::format_utc_time(file.demand_.start_abs)},
+                       {"currency", file.currency_}},
                       {{"variants", static_cast<double>(results.size())},
                        {"groups", static_cast<double>(groups.size())},
                        {"variant_intervals", static_cast<double>(intervals)},
@@ -863,41 +949,43 @@ int batch_command(const BatchOptions& options) {
                        {"wall_time_s", wall_s},
                        {"span_s", file.demand_.end.to_seconds()},
                        {"cheapest_net_zero", cheapest ? static_cast<double>(*cheapest) : -1.0}});
+    throw_if_interrupted();  // a signal during the writing: still no result
     writer.commit();
     if (options.quiet) return 0;
 
     fmt::print("wattsim {}: batch \"{}\": {} variant{} of the demand of {} over {}\n", kVersion, file.name_, results.size(),
                results.size() == 1 ? "" : "s",
                file.demand_.source, simcore::format_time(file.demand_.end));
-    fmt::print("evaluated on {} in {:.2f} s ({:.3g} variant-intervals/s); result set {}\n\n", device, eval_s, throughput, out);
-    const auto row = [&](std::size_t i) {
-      const Spec& s = file.specs_[i];
-      const auto k = [&](const char* name) { return s.knobs[knob(name)]; };
-      fmt::print("{:>7}  {:<8} {:>8.0f} {:>8.0f} {:>7.0f} {:>8.0f} {:>7.0f} {:<6} {:>5.2f}  {:<16} {:<8} {:>12.0f} {:>12.0f}\n", i,
-                 file.regions_[s.region].name, k("solar_kw"), k("wind_kw"), k("ppa_kw"), k("battery_kwh"), k("battery_kwh") > 0 ? k("battery_kw") : 0.0,
-                 s.exports ? "yes" : "no", k("intensity_scale"), kDispatch[s.choice[0]], kCredits[s.choice[1]], annual_cost[i],
-                 annual_kg[i]);
-    };
-    fmt::print("Pareto front (annual cost vs operational carbon), {} variant{}:\n", front.size(), front.size() == 1 ? "" : "s");
-    fmt::print("{:>7}  {:<8} {:>8} {:>8} {:>7} {:>8} {:>7} {:<6} {:>5}  {:<16} {:<8} {:>12} {:>12}\n", "variant", "region",
-               "solar_kW", "wind_kW", "ppa_kW", "batt_kWh", "batt_kW", "export", "scale", "dispatch", "credits", "cost/y",
-               "kgCO2e/y");
-    for (std::size_t j = 0; j < front.size() && j < 25; ++j) row(static_cast<std::size_t>(front[j]));
-    if (front.size() > 25) fmt::print("  ... {} more in /pareto\n", front.size() - 25);
-    if (cheapest) {
-      fmt::print("\ncheapest net-zero variant:\n");
-      row(*cheapest);
-    } else {
-      fmt::print("\nno variant reaches net zero (operational carbon after credits)\n");
-    }
+    fmt::print("evaluated on {} in {} ({:.3g} variant-intervals/s); result set {}\n\n", device,
+               format_duration_s(eval_s), throughput, out);
+    // Printed from what the result set holds, as `wattsim inspect` prints it.
+    BatchVariants printed;
+    printed.fields = std::move(fields);
+    printed.values = std::move(rows);
+    for (const auto& r : file.regions_) printed.regions.push_back(r.name);
+    for (const auto& c : kChoices) printed.choices.emplace_back(c.name, *c.values);
+    printed.currency = file.currency_;
+    fmt::print("{}", format_front(printed, front, cheapest));
     return 0;
   } catch (const simcore::InputError& e) {
     print_errors(e);
     return 2;
+  } catch (const Interrupted& e) {
+    return report_interrupted(e, temp_path, out);
   } catch (const std::exception& e) {
+    // batch::Cancelled, or a signal that made a system call fail: an interruption.
+    if (const int signal = interrupt_signal(); signal != 0) {
+      return report_interrupted(Interrupted{signal}, temp_path, out);
+    }
     std::fprintf(stderr, "wattsim: the batch failed: %s\n", e.what());
     return 1;
   }
+}
+
+std::size_t check_batch_file(const std::string& path, bool yes) {
+  BatchFile file(path, yes);
+  file.parse();
+  return file.specs_.size();
 }
 
 }  // namespace wattsim::app

@@ -5,10 +5,18 @@
 
 namespace wattsim::app {
 
-// Prints the result set's meta data and summary; with json, one JSON object
-// {"meta": {...}, "summary": {...}} (numbers as numbers). Exit status as for run.
+// Prints a run's result set: its meta data and summary, each value in a unit of its size with
+// its description; with json, one JSON object {"meta", "summary", "units", "descriptions"}
+// (numbers as numbers). A batch's result set (ResultReader::is_batch): its meta data, variant
+// count, regions and Pareto front as `wattsim batch` printed them; with json {"kind": "batch",
+// "meta", "variants", "front" (one object per variant), "cheapest_net_zero", "units",
+// "descriptions"}. A file of another format version gets a note on stderr. Exit status as for
+// run.
 int inspect_command(const std::string& path, bool json);
-int catalog_command(const std::string& name);
+// Lists the built-in catalog, or shows the entry called `name`; with json, one JSON document
+// (models/catalog/catalog_to_json.hpp): the whole catalog, or the entry with its "name" and
+// "section" ("accelerators", "nodes" or "curves"). Exit status 2 for an unknown name.
+int catalog_command(const std::string& name, bool json);
 int policies_command();
 
 }  // namespace wattsim::app

@@ -1,13 +1,15 @@
 // wattsim: the command line (the composition root: scenario -> running simulation).
 //
-//   wattsim run SCENARIO [-o OUT.h5] [--set k=v]... [--quiet]
-//   wattsim check SCENARIO [--set k=v]...
-//   wattsim batch BATCH.json [-o OUT.h5] [--device auto|cpu|cuda] [--threads N] [--yes]
+//   wattsim run SCENARIO [-o OUT.h5] [--force] [--set k=v]... [--quiet] [--max-memory SIZE]
+//   wattsim check SCENARIO [--set k=v]... [--max-memory SIZE]
+//   wattsim batch BATCH.json [-o OUT.h5] [--force] [--device auto|cpu|cuda] [--threads N] [--yes]
 //   wattsim inspect OUT.h5 [--json]
-//   wattsim catalog [NAME]
+//   wattsim catalog [NAME] [--json]
 //   wattsim policies
 //
-// Exit status: 0 success, 2 invalid input (scenario, trace, command line), 1 failure while running.
+// Exit status: 0 success, 2 invalid input (scenario, trace, command line, an output path that
+// may not be written), 1 failure while running, 130 / 143 a run or batch interrupted by SIGINT /
+// SIGTERM (its temporary file removed, no result written).
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -16,6 +18,7 @@
 
 #include "app/batch.hpp"
 #include "app/inspect.hpp"
+#include "app/interrupt.hpp"
 #include "app/run.hpp"
 #include "app/version.hpp"
 
@@ -32,12 +35,19 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.sets, "Override a scenario field: KEY=VALUE, e.g. facility.racks[0].count=128")
       ->take_all();
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_option("--max-memory", run.max_memory,
+                      "Refuse a run estimated to need more, e.g. \"32 GB\" (default: the available memory)");
+  run_cmd->add_flag("--force", run.force,
+                    "Replace an existing output file that is not a result set (never an input)");
 
   std::string check_file;
   std::vector<std::string> check_sets;
   auto* check_cmd = cli.add_subcommand("check", "Validate a scenario without running it");
   check_cmd->add_option("scenario", check_file, "Scenario file (JSON)")->required();
   check_cmd->add_option("--set", check_sets, "Override a scenario field: KEY=VALUE")->take_all();
+  std::string check_max_memory;
+  check_cmd->add_option("--max-memory", check_max_memory,
+                        "Refuse a run estimated to need more, e.g. \"32 GB\" (default: the available memory)");
 
   BatchOptions batch;
   auto* batch_cmd = cli.add_subcommand("batch", "Evaluate supply/carbon variants of one demand profile (docs/batch.md)");
@@ -47,6 +57,8 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("--threads", batch.threads, "CPU threads (default: every core)");
   batch_cmd->add_flag("--yes", batch.yes, "Evaluate a variant count over the file's limit");
   batch_cmd->add_flag("-q,--quiet", batch.quiet, "Print nothing but errors");
+  batch_cmd->add_flag("--force", batch.force,
+                      "Replace an existing output file that is not a result set (never an input)");
 
   std::string inspect_file;
   bool inspect_json = false;
@@ -57,6 +69,8 @@ int main(int argc, char** argv) {
   std::string catalog_name;
   auto* catalog_cmd = cli.add_subcommand("catalog", "List the built-in hardware, or show one entry");
   catalog_cmd->add_option("name", catalog_name, "An accelerator, node or curve");
+  bool catalog_json = false;
+  catalog_cmd->add_flag("--json", catalog_json, "Print one JSON document: the whole catalog, or the named entry");
 
   cli.add_subcommand("policies", "List the scheduling policies and their parameters");
 
@@ -69,16 +83,17 @@ int main(int argc, char** argv) {
 
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  if (*run_cmd || *batch_cmd) install_interrupt_handlers();  // Ctrl-C: no result, no temporary file, exit 130
   if (*run_cmd) {
     run.command_line = command_line;
     return run_command(run);
   }
-  if (*check_cmd) return check_command(check_file, check_sets);
+  if (*check_cmd) return check_command(check_file, check_sets, check_max_memory);
   if (*batch_cmd) {
     batch.command_line = command_line;
     return batch_command(batch);
   }
   if (*inspect_cmd) return inspect_command(inspect_file, inspect_json);
-  if (*catalog_cmd) return catalog_command(catalog_name);
+  if (*catalog_cmd) return catalog_command(catalog_name, catalog_json);
   return policies_command();
 }

@@ -35,6 +35,9 @@ class Recorder final : public datacenter::WorldObserver {
 
   results::ResultWriter& writer_;
   const Scenario& scenario_;
+  std::string currency_ = "currency";  // the price data's currency, when it names one
+  double epoch_s_ = 0.0;  // UTC epoch seconds of simulated time 0
+  std::size_t texts_cut_ = 0;  // /jobs rows whose site, queue or user was cut to fit
   std::size_t racks_ = 0;
   bool thermal_ = false;  // some site has a thermal model: /racks/inlet_temp_c
   // Row-major, one row per interval: 8 bytes per rack and interval each, kept until the end.
@@ -45,8 +48,9 @@ class Recorder final : public datacenter::WorldObserver {
 };
 
 // The summary values of one site, and of the whole run (all sites, plus jobs and waits).
-std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s);
-std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r);
+// `currency` is the unit of money values ("currency" when the price data names none).
+std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s, const std::string& currency);
+std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r, const std::string& currency);
 
 // The run's summary on stdout, for people.
 void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double wall_s, const std::string& out);

@@ -1,15 +1,18 @@
 #include "app/scenario.hpp"
 
+#include "app/memory_estimate.hpp"
 #include "app/series_parser.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "models/catalog/json_reader.hpp"
+#include "models/catalog/json_text.hpp"
 #include "models/thermal/recirculation.hpp"
 #include "simcore/error.hpp"
 #include "simcore/quantity.hpp"
@@ -32,6 +35,14 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string index_path(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+std::uint64_t site_accelerators(const datacenter::SiteConfig& site) {
+  std::uint64_t n = 0;
+  for (const auto& g : site.racks) {
+    if (g.node != nullptr) n += std::uint64_t{g.count} * g.nodes_per_rack * g.node->accelerator_count;
+  }
+  return n;
+}
 
 // Parses "a.b[2].c" into steps: a string is a key, a number an index.
 std::vector<std::variant<std::string, std::size_t>> parse_json_path(const std::string& text) {
@@ -91,27 +102,38 @@ class Parser {
   Scenario parse();
 
  private:
-  // A field's value, inserting `fallback` into the document when it is absent (so that the
-  // resolved scenario shows every default).
-  std::string resolve_path(const std::string& json_path, const std::string& value) const {
+  // A relative path is resolved against the scenario's folder, or against the current
+  // directory when --set names the path field itself (docs/scenarios.md, "Paths"). Which folder
+  // is remembered, for the message if the file cannot be read.
+  std::string resolve_path(const std::string& json_path, const std::string& value) {
     const fs::path p(value);
-    if (p.is_absolute() || from_command_line(json_path)) return p.lexically_normal().string();
-    return (base_dir_ / p).lexically_normal().string();
+    if (p.is_absolute()) return p.lexically_normal().string();
+    const bool cli = from_command_line(json_path);
+    const std::string resolved = (cli ? p : base_dir_ / p).lexically_normal().string();
+    resolved_against_[resolved] =
+        cli ? "a path given with --set " + json_path + " is resolved against the current directory, " +
+                  folder_text(fs::path("."))
+            : "relative paths are resolved against the scenario's folder, " + folder_text(base_dir_);
+    return resolved;
   }
-  // Whether --set gave this field, or an object or array holding it.
-  bool from_command_line(const std::string& json_path) const {
-    for (const auto& set : cli_paths_) {
-      if (json_path == set) return true;
-      if (json_path.size() > set.size() && json_path.compare(0, set.size(), set) == 0 &&
-          (json_path[set.size()] == '.' || json_path[set.size()] == '[')) {
-        return true;
-      }
-    }
-    return false;
+  // Whether --set gave this very field. A path inside an object or array given with --set is
+  // relative to the scenario's folder, as it would be in the file.
+  bool from_command_line(const std::string& json_path) const { return cli_paths_.count(json_path) > 0; }
+  static std::string folder_text(const fs::path& folder) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(folder.empty() ? fs::path(".") : folder, ec).lexically_normal();
+    if (ec) abs = folder;
+    std::string text = abs.string();
+    if (text.size() > 1 && text.back() == '/') text.pop_back();
+    return text;
   }
+  // Appends to each problem about a file that does not exist the folder its relative path was
+  // resolved against (the readers know only the resolved path).
+  std::vector<simcore::Diagnostic> with_resolution_notes() const;
 
 
   void parse_catalog();
+  void check_generator_sizes();
   void parse_site(json& site_doc, const std::string& path, datacenter::SiteConfig& site, bool has_name);
   void parse_facility(json& f, const std::string& path, datacenter::SiteConfig& site);
   void parse_power(json& power, const std::string& path, datacenter::SiteConfig& site);
@@ -121,8 +143,12 @@ class Parser {
                                            double min, double max) {
     std::string start_text;
     SeriesParser series(
-        reader_, [this](const std::string& jp, const std::string& value) { return resolve_path(jp, value); }, start_abs_,
-        &start_text, horizon_);
+        reader_,
+        [this](const std::string& jp, const std::string& value) {
+          sc_.input_files.push_back(resolve_path(jp, value));  // the series parser resolves only files it reads
+          return sc_.input_files.back();
+        },
+        start_abs_, &start_text, horizon_, &sc_.currency);
     auto parsed = series.parse(v, path, unit, name, min, max);
     if (!start_text.empty()) doc_["start"] = start_text;
     return parsed;
@@ -159,6 +185,8 @@ class Parser {
   std::string file_;
   std::set<std::string> cli_paths_;
   fs::path base_dir_;
+  std::map<std::string, std::string> resolved_against_;  // resolved relative path -> how it was resolved
+  std::vector<std::pair<std::string, std::uint32_t>> generator_sizes_;  // JSON path of each size, accelerators
   simcore::DiagnosticSink errors_;
   JsonReader reader_;
   Scenario sc_;
@@ -168,6 +196,7 @@ class Parser {
 
 Scenario Parser::parse() {
   sc_.file = file_;
+  sc_.input_files.insert(sc_.input_files.begin(), file_);
   if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
   reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
                                 "supply", "weather", "sites", "workload", "policy", "output"});
@@ -240,10 +269,43 @@ Scenario Parser::parse() {
       }
     }
   }
-  errors_.throw_if_any();
+  check_generator_sizes();
+  if (!errors_.empty()) throw simcore::InputError(with_resolution_notes());
   if (start_abs_ && !sc_.start_utc) sc_.start_utc = doc_["start"].get<std::string>();
   sc_.resolved = doc_;
   return std::move(sc_);
+}
+
+std::vector<simcore::Diagnostic> Parser::with_resolution_notes() const {
+  std::vector<simcore::Diagnostic> out = errors_.diagnostics();
+  for (auto& d : out) {
+    for (const auto& [file, how] : resolved_against_) {
+      std::error_code ec;
+      if (d.message.find(file) != std::string::npos && !fs::exists(file, ec)) {
+        d.message += " (" + how + ")";
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// A job runs within one site, so a generator size above the largest site's accelerators could
+// never start. (A trace's rows are checked as they are read: workloads/oversize_filter.hpp.)
+void Parser::check_generator_sizes() {
+  std::uint64_t largest = 0;
+  for (const auto& site : sc_.world.sites) {
+    for (const auto& g : site.racks) {
+      if (g.node == nullptr) return;  // reported already; the facility's size is unknown
+    }
+    largest = std::max(largest, site_accelerators(site));
+  }
+  for (const auto& [where, accelerators] : generator_sizes_) {
+    if (accelerators <= largest) continue;
+    errors_.add(where, "a job of " + std::to_string(accelerators) + " accelerators cannot fit: the largest site has " +
+                           std::to_string(largest) + " (a job runs within one site); expected sizes up to " +
+                           std::to_string(largest));
+  }
 }
 
 void Parser::parse_catalog() {
@@ -685,6 +747,16 @@ void Parser::parse_thermal(json& t, const std::string& path, datacenter::SiteCon
   } else {
     errors_.add(member_path(lp, "containment"), "is " + lay["containment"].dump() + "; expected \"none\", \"partial\" or \"full\"");
   }
+  // The matrix, racks^2 numbers, is built here, before `check` estimates the run's memory
+  // (app/memory_estimate.hpp, which counts the world's copies): refuse one that cannot fit.
+  const double matrix_bytes = 8.0 * static_cast<double>(racks) * static_cast<double>(racks);
+  if (const auto available = available_memory_bytes(); available && matrix_bytes > *available) {
+    errors_.add(lp, "a room layout of " + group_digits(racks) + " racks needs a " + group_digits(racks) + " x " +
+                        group_digits(racks) + " recirculation matrix, " + format_bytes(matrix_bytes) +
+                        ", more than the " + format_bytes(*available) +
+                        " of memory available; expected fewer racks in a site with a thermal model");
+    return;
+  }
   if (racks > 0) th.recirculation_k_per_kw = thermal::layout_matrix(layout, racks);
 }
 
@@ -1005,7 +1077,21 @@ std::optional<std::pair<double, double>> Parser::range(const json& object, const
 
 void Parser::parse_workload(json& w, const std::string& path) {
   if (!reader_.expect_object(w, path)) return;
-  reader_.check_keys(w, path, {"trace", "generator"});
+  reader_.check_keys(w, path, {"trace", "generator", "oversize"});
+  field(w, "oversize", "error");
+  if (const auto mode = reader_.string(w, "oversize", path, true)) {
+    if (*mode == "error") {
+      sc_.workload.oversize = workloads::OversizeFilter::Mode::kError;
+    } else if (*mode == "skip") {
+      sc_.workload.oversize = workloads::OversizeFilter::Mode::kSkip;
+    } else {
+      errors_.add(member_path(path, "oversize"),
+                  "is \"" + *mode +
+                      "\"; expected \"error\" (a trace row larger than the largest site stops the run) or \"skip\" (such "
+                      "rows are dropped and counted)" +
+                      simcore::did_you_mean(*mode, {"error", "skip"}));
+    }
+  }
   if (w.contains("trace") == w.contains("generator")) {
     errors_.add(path, "expected exactly one of \"trace\" and \"generator\"");
     return;
@@ -1035,6 +1121,7 @@ void Parser::parse_workload(json& w, const std::string& path) {
   sc_.workload.trace_default_beta = reader_.number(t, "beta", p, true, 0.0, 1.0).value_or(1.0);
   if (const auto file = reader_.string(t, "path", p, true)) {
     sc_.workload.trace_path = resolve_path(member_path(p, "path"), *file);
+    sc_.input_files.push_back(sc_.workload.trace_path);
     try {
       traces::JobCsvReader probe(sc_.workload.trace_path, {sc_.workload.trace_default_beta});  // checks the header
     } catch (const simcore::InputError& e) {
@@ -1077,6 +1164,7 @@ void Parser::parse_generator(json& g, const std::string& p) {
         continue;
       }
       spec.sizes.accelerators.push_back(static_cast<std::uint32_t>(e[0].get<std::int64_t>()));
+      generator_sizes_.emplace_back(index_path(sp, i), spec.sizes.accelerators.back());
       spec.sizes.weights.push_back(e[1].get<double>());
     }
   }
@@ -1168,7 +1256,8 @@ void Parser::parse_policy(json& pol, const std::string& path) {
   try {
     sc_.policy_params = policies::resolve_params(*sc_.policy, given, pp);
     for (const auto& [key, value] : sc_.policy_params) {
-      std::visit([&](const auto& v) { params[key] = v; }, value);
+      // An init-capture: clang before 16 cannot capture a structured binding (`make fuzz` uses clang 14).
+      std::visit([&, &name = key](const auto& v) { params[name] = v; }, value);
     }
   } catch (const simcore::InputError& e) {
     for (const auto& d : e.diagnostics()) errors_.add(d.where, d.message);
@@ -1197,6 +1286,15 @@ void Parser::parse_output(json& o, const std::string& path) {
 }  // namespace
 
 std::string apply_set(json& doc, const std::string& assignment) {
+  // A VALUE that is not JSON becomes a string, and the resolved scenario is written as JSON,
+  // which holds UTF-8 text only: refuse other bytes here, not when writing the result set.
+  try {
+    static_cast<void>(json(assignment).dump());
+  } catch (const json::type_error& e) {
+    const std::string what = e.what();
+    throw simcore::InputError("--set", "the argument is not UTF-8 text (" + what.substr(what.find(']') + 2) +
+                                           "); expected KEY=VALUE in UTF-8");
+  }
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw simcore::InputError("--set " + assignment, "expected KEY=VALUE, e.g. facility.racks[0].count=128");
@@ -1204,12 +1302,8 @@ std::string apply_set(json& doc, const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   const auto steps = parse_json_path(key);
-  json value;
-  try {
-    value = json::parse(text);
-  } catch (const json::parse_error&) {
-    value = text;  // not JSON: a plain string
-  }
+  // JSON with its keys checked (a repeated key is an error, located in VALUE), else a plain string.
+  const json value = json::accept(text) ? catalog::parse_json_text(text, "--set " + key, "JSON") : json(text);
   json* at = &doc;
   std::string walked;
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -1243,47 +1337,48 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   if (!in) throw simcore::InputError(path, std::string("cannot read the scenario file: ") + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
-  json doc;
-  try {
-    doc = json::parse(text.str());
-  } catch (const json::parse_error& e) {
-    // nlohmann's byte offset -> line and column.
-    const std::string s = text.str();
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < s.size(); ++i) {
-      if (s[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    std::string what = e.what();
-    if (const auto cut = what.find("parse error"); cut != std::string::npos) what = what.substr(cut);
-    throw simcore::InputError(path + ":" + std::to_string(line) + ":" + std::to_string(col), "not valid JSON: " + what);
-  }
+  json doc = catalog::parse_json_text(text.str(), path, "a scenario (docs/scenarios.md)");
+  // The fields --set gave, as the paths they are at: a later --set of an enclosing object
+  // replaces what an earlier one gave inside it.
   std::set<std::string> cli_paths;
   simcore::DiagnosticSink set_errors;
   for (const auto& s : sets) {
-    set_errors.capture("--set " + s, [&] { cli_paths.insert(apply_set(doc, s)); });
+    set_errors.capture("--set " + s, [&] {
+      const std::string at = apply_set(doc, s);
+      std::erase_if(cli_paths, [&](const std::string& p) {
+        return p.size() > at.size() && p.compare(0, at.size(), at) == 0 && (p[at.size()] == '.' || p[at.size()] == '[');
+      });
+      cli_paths.insert(at);
+    });
   }
   set_errors.throw_if_any();
   Parser parser(doc, path, std::move(cli_paths));
   return parser.parse();
 }
 
-std::unique_ptr<workloads::JobSource> Scenario::make_job_source() const {
+std::uint64_t Scenario::largest_site_accelerators() const {
+  std::uint64_t largest = 0;
+  for (const auto& site : world.sites) largest = std::max(largest, site_accelerators(site));
+  return largest;
+}
+
+std::unique_ptr<workloads::OversizeFilter> Scenario::make_job_source(std::FILE* warnings) const {
+  std::unique_ptr<workloads::JobSource> source;
   if (workload.kind == WorkloadSpec::Kind::kTrace) {
-    return std::make_unique<traces::JobCsvReader>(workload.trace_path, traces::JobCsvOptions{workload.trace_default_beta});
+    source =
+        std::make_unique<traces::JobCsvReader>(workload.trace_path, traces::JobCsvOptions{workload.trace_default_beta});
+  } else if (const simcore::RandomStreams rng(seed); workload.generators.size() == 1) {
+    source = std::make_unique<workloads::JobGenerator>(workload.generators[0], rng);
+  } else {
+    std::vector<std::unique_ptr<workloads::JobSource>> sources;
+    for (std::size_t i = 0; i < workload.generators.size(); ++i) {
+      sources.push_back(std::make_unique<workloads::JobGenerator>(workload.generators[i], rng,
+                                                                  "generator[" + std::to_string(i) + "]/"));
+    }
+    source = std::make_unique<workloads::MergedJobSource>(std::move(sources));
   }
-  const simcore::RandomStreams rng(seed);
-  if (workload.generators.size() == 1) return std::make_unique<workloads::JobGenerator>(workload.generators[0], rng);
-  std::vector<std::unique_ptr<workloads::JobSource>> sources;
-  for (std::size_t i = 0; i < workload.generators.size(); ++i) {
-    sources.push_back(std::make_unique<workloads::JobGenerator>(workload.generators[i], rng,
-                                                                "generator[" + std::to_string(i) + "]/"));
-  }
-  return std::make_unique<workloads::MergedJobSource>(std::move(sources));
+  return std::make_unique<workloads::OversizeFilter>(std::move(source), largest_site_accelerators(), workload.oversize,
+                                                     warnings);
 }
 
 json Scenario::hardware_json() const {
@@ -1302,6 +1397,7 @@ json Scenario::hardware_json() const {
         json states = json::array();
         for (const auto& s : a.pstates) states.push_back({{"freq_hz", s.freq_hz}, {"idle_w", s.idle_w}, {"max_w", s.max_w}});
         out["accelerators"][a.name] = {{"tdp_w", a.tdp_w}, {"idle_w", a.idle_w}, {"pstates", states},
+                                       {"nominal_freq_hz", a.speed_reference_hz()},
                                        {"embodied_kg", a.embodied_kg}, {"lifetime_years", a.lifetime_years},
                                        {"source", a.source}};
       }

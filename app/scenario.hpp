@@ -8,6 +8,7 @@
 // The format is documented in docs/scenarios.md and by the JSON Schema in
 // scenarios/schema/scenario.schema.json.
 
+#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "policies/registry.hpp"
 #include "workloads/generator.hpp"
 #include "workloads/job.hpp"
+#include "workloads/oversize_filter.hpp"
 
 namespace wattsim::app {
 
@@ -27,6 +29,8 @@ struct WorkloadSpec {
   std::string trace_path;
   double trace_default_beta = 1.0;
   std::vector<workloads::GeneratorSpec> generators;  // several: merged in submit order
+  // A trace row larger than the largest site: an input error, or skipped and counted.
+  workloads::OversizeFilter::Mode oversize = workloads::OversizeFilter::Mode::kError;
 };
 
 struct OutputSpec {
@@ -47,9 +51,19 @@ struct Scenario {
   WorkloadSpec workload;
   OutputSpec output;
   std::optional<std::string> start_utc;  // the calendar instant of simulated time 0, if any
+  // The currency of every price and cost, as the price series name it in their unit
+  // ("USD/MWh": "USD"); "" when none does. One per scenario (two are an input error).
+  std::string currency;
+  // Every file the scenario reads, as resolved: the scenario file, the trace, each series' CSV
+  // and weather file (so that no command writes over one of its inputs).
+  std::vector<std::string> input_files;
 
-  // A fresh job source for this scenario's workload (a trace reader or a generator).
-  std::unique_ptr<workloads::JobSource> make_job_source() const;
+  // A fresh job source for this scenario's workload (a trace reader or a generator), behind
+  // the filter of jobs larger than the largest site (workload.oversize), which counts what it
+  // skips and warns of the first skip on `warnings` (nullptr: silently).
+  std::unique_ptr<workloads::OversizeFilter> make_job_source(std::FILE* warnings = stderr) const;
+  // Accelerators of the largest site: the largest job that can run.
+  std::uint64_t largest_site_accelerators() const;
   // The node and accelerator specs the facility uses, as JSON (for the result set's /meta).
   nlohmann::json hardware_json() const;
 };

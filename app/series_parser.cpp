@@ -14,6 +14,16 @@ using nlohmann::json;
 using simcore::Dimension;
 using simcore::SimTime;
 
+std::string currency_of_price_unit(const std::string& unit) {
+  if (unit.rfind("per ", 0) == 0) return "";
+  const auto slash = unit.rfind('/');
+  if (slash == std::string::npos) return "";
+  const auto first = unit.find_first_not_of(' ');
+  const auto last = unit.find_last_not_of(' ', slash == 0 ? 0 : slash - 1);
+  if (first == std::string::npos || first >= slash || last == std::string::npos || last < first) return "";
+  return unit.substr(first, last - first + 1);
+}
+
 json& field(json& object, const std::string& key, const json& fallback) {
   if (!object.contains(key)) object[key] = fallback;
   return object[key];
@@ -112,6 +122,18 @@ std::optional<SeriesParser::Parsed> SeriesParser::parse(json& v, const std::stri
     unit_text.clear();
   }
   if (v.contains("unit") || !unit_text.empty()) field(v, "unit", unit_text);
+  if ((unit == Unit::kPrice || unit == Unit::kPricePerTonne) && currency_ != nullptr) {
+    if (const std::string currency = currency_of_price_unit(unit_text); !currency.empty()) {
+      if (currency_->empty()) {
+        *currency_ = currency;
+      } else if (*currency_ != currency) {
+        reader_.sink().add(member_path(p, "unit"), "is \"" + unit_text + "\", in " + currency +
+                                                       ", but another price is in " + *currency_ +
+                                                       "; expected one currency in a file");
+        return std::nullopt;
+      }
+    }
+  }
   options.scale = *factor;
   options.min_value = min;
   options.max_value = max;

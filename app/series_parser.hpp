@@ -31,9 +31,18 @@ class SeriesParser {
   // `resolve` turns a file name at a JSON path into a path to open. `start`: the absolute
   // UTC time of simulated time 0; when unknown, the first CSV read sets it and writes it, as
   // text, to *start_text. `horizon`: the run's length, if known (else series must repeat).
+  // `currency`, shared by the parsers of one file: the currency that price series name in
+  // their unit ("USD/MWh", a column "Price (EUR/MWh)"): the first sets it, a different one is
+  // an input error (one file, one currency); "" while none named one. nullptr: not recorded.
   SeriesParser(catalog::JsonReader& reader, std::function<std::string(const std::string&, const std::string&)> resolve,
-               std::optional<simcore::SimTime>& start, std::string* start_text, std::optional<simcore::SimTime> horizon)
-      : reader_(reader), resolve_(std::move(resolve)), start_(start), start_text_(start_text), horizon_(horizon) {}
+               std::optional<simcore::SimTime>& start, std::string* start_text, std::optional<simcore::SimTime> horizon,
+               std::string* currency = nullptr)
+      : reader_(reader),
+        resolve_(std::move(resolve)),
+        start_(start),
+        start_text_(start_text),
+        horizon_(horizon),
+        currency_(currency) {}
 
   // Reports problems to the reader's sink and returns nothing for them.
   std::optional<Parsed> parse(nlohmann::json& v, const std::string& path, Unit unit, const std::string& name, double min,
@@ -49,6 +58,11 @@ class SeriesParser {
   std::optional<simcore::SimTime>& start_;
   std::string* start_text_;
   std::optional<simcore::SimTime> horizon_;
+  std::string* currency_;
 };
+
+// The currency a price unit names: "USD/MWh" and "EUR / kWh" give "USD" and "EUR"; "per MWh",
+// "/MWh" and "" give "".
+std::string currency_of_price_unit(const std::string& unit);
 
 }  // namespace wattsim::app

@@ -83,10 +83,15 @@ std::vector<VariantResult> evaluate_cpu(const std::vector<Columns>& groups, cons
   }
   std::vector<VariantResult> results(variants.size());
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> cancelled{false};
   const auto worker = [&] {
     VariantParams lane_params[kMaxLanes];
     VariantResult lane_results[kMaxLanes];
     for (std::size_t b = next++; b < blocks.size(); b = next++) {
+      if (options.cancelled != nullptr && options.cancelled()) {
+        cancelled = true;
+        return;
+      }
       const auto [first, last] = blocks[b];
       const ColumnsView& c = views[variants[order[first]].group];
       if (simd == Simd::kNone) {
@@ -104,6 +109,7 @@ std::vector<VariantResult> evaluate_cpu(const std::vector<Columns>& groups, cons
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  if (cancelled) throw Cancelled();
   return results;
 }
 

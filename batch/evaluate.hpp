@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "batch/columns_view.hpp"
@@ -33,6 +34,15 @@ void evaluate_simd(const ColumnsView& columns, std::span<const VariantParams> va
 struct CpuOptions {
   unsigned threads = 0;           // 0: one per hardware thread
   Simd simd = Simd::kAvx512;      // the widest lanes to use (kNone: scalar); capped by the CPU
+  // Polled by every thread before each block of variants (from several threads at once): when
+  // it returns true, the threads stop and evaluate_cpu throws Cancelled (e.g. on Ctrl-C).
+  bool (*cancelled)() noexcept = nullptr;
+};
+
+// evaluate_cpu stopped because CpuOptions::cancelled returned true.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("the evaluation was cancelled") {}
 };
 
 // The lanes evaluate_cpu uses under `options` on this CPU.

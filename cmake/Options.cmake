@@ -7,3 +7,5 @@ set(WATTSIM_CUDA AUTO CACHE STRING "Build the CUDA parts: AUTO (when nvcc is fou
 set_property(CACHE WATTSIM_CUDA PROPERTY STRINGS AUTO ON OFF)
 set(WATTSIM_MPI AUTO CACHE STRING "Build the MPI sweep runner: AUTO (when MPI is found), ON, OFF")
 set_property(CACHE WATTSIM_MPI PROPERTY STRINGS AUTO ON OFF)
+# libFuzzer executables of tests/fuzz/ (`make fuzz`); needs clang (CC=clang-14 CXX=clang++-14).
+option(WATTSIM_FUZZ "Build the libFuzzer harnesses (clang): every library gets -fsanitize=fuzzer-no-link,address,undefined" OFF)

@@ -17,3 +17,17 @@ if(WATTSIM_SANITIZE)
 endif()
 target_compile_definitions(wattsim_options INTERFACE $<$<CONFIG:Debug>:WATTSIM_ENABLE_ASSERTS=1>)
 target_include_directories(wattsim_options INTERFACE ${PROJECT_SOURCE_DIR})
+# Fuzzing (tests/fuzz/): coverage instrumentation, AddressSanitizer and UndefinedBehaviorSanitizer
+# in every library; the fuzz executables add -fsanitize=fuzzer (libFuzzer's main).
+if(WATTSIM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "WATTSIM_FUZZ=ON needs clang (libFuzzer): configure with CC=clang-14 CXX=clang++-14")
+  endif()
+  if(WATTSIM_SANITIZE)
+    message(FATAL_ERROR "WATTSIM_FUZZ=ON already builds with address,undefined: leave WATTSIM_SANITIZE empty")
+  endif()
+  target_compile_options(wattsim_options INTERFACE
+    $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all>)
+  target_link_options(wattsim_options INTERFACE -fsanitize=address,undefined)
+  target_compile_definitions(wattsim_options INTERFACE WATTSIM_ENABLE_ASSERTS=1)
+endif()

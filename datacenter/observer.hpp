@@ -12,16 +12,28 @@
 
 namespace wattsim::datacenter {
 
+// One job's row: what happened to it and what it was charged (datacenter/attribution.hpp).
+// Rows come in the order jobs finish, each once its grid carbon and cost are settled; jobs
+// still running, queued or not yet eligible at the end come last.
 struct JobRecord {
   const workloads::Job* job = nullptr;
-  std::uint32_t site = 0;
+  std::uint32_t site = 0;  // where it ran (0 for a job that never started)
   // NaN-free: a job that never started has start == end == SimTime::max(); a job still
   // running at the end has end == SimTime::max().
   simcore::SimTime start = simcore::SimTime::max();
   simcore::SimTime end = simcore::SimTime::max();
+  // When it entered the queue, max(submit, earliest start); SimTime::max() if it never did
+  // (rejected, or its earliest start is after the end of the run).
+  simcore::SimTime eligible = simcore::SimTime::max();
   bool rejected = false;   // larger than any site: it could never start
-  double energy_j = 0.0;   // its accelerators + its share of host power (DC side), so far
-  double carbon_kg = 0.0;  // location-based, of that energy
+  // Its deadline passed before it ended (or, unfinished, before the end of the run), and by how
+  // long (to its end, or to the end of the run).
+  bool missed_deadline = false;
+  double deadline_miss_s = 0.0;
+  // Its charges so far: DC energy (its accelerators + its share of host power), and its share
+  // of wall (IT) and facility energy, location-based carbon, grid carbon and energy cost.
+  double dc_energy_j = 0.0, it_energy_j = 0.0, facility_energy_j = 0.0;
+  double carbon_location_kg = 0.0, carbon_grid_kg = 0.0, energy_cost = 0.0;
 };
 
 // Averages over [start, end) of one site, or of all sites together (site == kAllSites).
@@ -29,7 +41,8 @@ struct IntervalRecord {
   static constexpr std::uint32_t kAllSites = std::numeric_limits<std::uint32_t>::max();
   std::uint32_t site = kAllSites;
   simcore::SimTime start, end;
-  double it_power_w = 0.0;
+  double dc_power_w = 0.0;  // the nodes' DC power (after their PSUs)
+  double it_power_w = 0.0;  // at the wall: node input
   double facility_power_w = 0.0;
   double busy_accelerators = 0.0;
   double queued_jobs = 0.0;  // the whole queue (shared by all sites)

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "datacenter/attribution.hpp"
 #include "datacenter/free_index.hpp"
 #include "models/cooling/cooling_plant.hpp"
 #include "models/heat/heat_reuse.hpp"
@@ -44,20 +45,6 @@ struct AccelRef {
   std::uint32_t index;
 };
 
-// Energy and carbon of one consumer over time, charged exactly: carbon accumulates
-// power x (K(now) - K(last)) where K is the running integral of carbon intensity.
-struct CarbonAccount {
-  double power_w = 0.0;
-  double k_last = 0.0;        // K at the last change, in (g/kWh) s
-  double carbon_g_per_kwh_j = 0.0;  // integral of k(t) P(t) dt, in (g/kWh) J
-  void set(double k_now, double power) {
-    carbon_g_per_kwh_j += power_w * (k_now - k_last);
-    k_last = k_now;
-    power_w = power;
-  }
-  double carbon_kg(double k_now) const { return (carbon_g_per_kwh_j + power_w * (k_now - k_last)) / 3.6e9; }
-};
-
 struct RunningJob {
   workloads::Job job;
   simcore::SimTime start;
@@ -65,14 +52,16 @@ struct RunningJob {
   std::vector<AccelRef> accels;
   power::WorkProgress progress;
   simcore::EventHandle completion;
-  simcore::Meter energy;  // the job's DC power: its accelerators + its share of host power
-  CarbonAccount carbon;
+  simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
+  double power_w = 0.0;       // its DC power: its accelerators + its share of host power
+  SiteShares::Account account = SiteShares::kIdle;  // its share of the site (datacenter/attribution.hpp)
   bool active = false;
 };
 
 struct QueuedJob {
   workloads::Job job;
   std::uint64_t seq = 0;  // arrival order; stable handle while queued
+  simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
 };
 
 struct SiteState {
@@ -85,6 +74,9 @@ struct SiteState {
   simcore::StepCursor intensity;
   double intensity_g_per_kwh = 0.0;  // the current value, updated at each signal change
   std::unique_ptr<supply::SupplySite> supply;  // the settlement of facility power
+  // The site's energy, carbon and cost shared among its jobs and idle; the settlement reports
+  // its intervals to it.
+  std::unique_ptr<SiteShares> shares;
   // Cooling and heat reuse, recomputed at every change of heat load, outside temperature or
   // heat demand (datacenter/config.hpp).
   const cooling::Plant* plant = nullptr;
@@ -103,7 +95,7 @@ struct WorldState {
   std::vector<NodeEntry> nodes;
   std::vector<SiteState> sites;
   FreeCapacity capacity;  // per node: free accelerators (0 unless the node is idle or busy)
-  std::deque<QueuedJob> queue;
+  std::deque<QueuedJob> queue;  // eligible jobs (submitted, and past their earliest start)
   std::vector<RunningJob> running;  // by slot
   std::vector<SlotId> free_slots;
   std::size_t running_count = 0;

@@ -13,6 +13,10 @@ using simcore::SimTime;
 
 namespace {
 std::string node_text(NodeId n) { return "node " + std::to_string(n); }
+// Heap order of held jobs: the earliest start first, then arrival order.
+bool held_after(const QueuedJob& a, const QueuedJob& b) {
+  return a.eligible != b.eligible ? a.eligible > b.eligible : a.seq > b.seq;
+}
 }  // namespace
 
 World::World(const WorldConfig& config, workloads::JobSource& source, Policy& policy, WorldObserver* observer)
@@ -42,6 +46,8 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
   demand_pending_.resize(state_.sites.size());
   demand_committed_.assign(state_.sites.size(), false);
   demand_last_w_.assign(state_.sites.size(), 0.0);
+  finishing_.resize(state_.sites.size());
+  jobs_charged_.resize(state_.sites.size());
 }
 
 World::~World() = default;
@@ -108,6 +114,8 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
   site.supply = std::make_unique<supply::SupplySite>(std::make_shared<const supply::SupplyConfig>(c.supply),
                                                      c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
   site.tree.set_listener(this);
+  site.shares = std::make_unique<SiteShares>();
+  site.supply->set_listener(site.shares.get());
   site.plant = &c.cooling;
   if (!c.outside_temp_c.empty()) {
     site.has_outside = true;
@@ -247,6 +255,7 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
       --timers_;
       policy_.on_timer(view(), *this);
       break;
+    case kRelease: release_held(); break;
     case kThrottleRelease: {
       throttle_rack(e.target, false);
       // Still above the limit after the hold: throttled again at once.
@@ -259,11 +268,14 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
   }
   settle();
   dispatch_thermal();
+  for (std::uint32_t s = 0; s < finishing_.size(); ++s) {
+    if (!finishing_[s].empty()) emit_settled(s);
+  }
   if (!config_.horizon && !decision_due_ && nothing_left()) sim.request_stop();
 }
 
 bool World::nothing_left() const {
-  return !next_job_ && state_.running_count == 0 && booting_ == 0 && timers_ == 0;
+  return !next_job_ && held_.empty() && state_.running_count == 0 && booting_ == 0 && timers_ == 0;
 }
 
 void World::schedule_signal(std::uint32_t site) {
@@ -327,13 +339,32 @@ void World::handle_arrival() {
       rec.rejected = true;
       observer_->on_job(rec);
     }
+  } else if (job.earliest_start && *job.earliest_start > state_.now) {
+    // Not eligible yet: held until its earliest start (a release, phase 1 of DESIGN.md §2).
+    const SimTime at = *job.earliest_start;
+    held_.push_back(QueuedJob{std::move(job), next_seq_++, at});
+    std::push_heap(held_.begin(), held_.end(), held_after);
+    if (!config_.horizon || at <= *config_.horizon) sim_.schedule_at(at, Phase::kCompletion, kRelease);
   } else {
-    queued_.set_power(state_.now, static_cast<double>(state_.queue.size() + 1));
-    state_.queue.push_back(QueuedJob{std::move(job), next_seq_++});
-    policy_.on_arrival(view(), *this, state_.queue.back());
-    request_decision();
+    enqueue(std::move(job));
   }
   pull_next_job();
+}
+
+void World::enqueue(workloads::Job&& job) {
+  queued_.set_power(state_.now, static_cast<double>(state_.queue.size() + 1));
+  state_.queue.push_back(QueuedJob{std::move(job), next_seq_++, state_.now});
+  policy_.on_arrival(view(), *this, state_.queue.back());
+  request_decision();
+}
+
+void World::release_held() {
+  // Events at one instant run in the order they were scheduled, and the heap's order breaks
+  // ties the same way: each release takes the job it was scheduled for.
+  std::pop_heap(held_.begin(), held_.end(), held_after);
+  workloads::Job job = std::move(held_.back().job);
+  held_.pop_back();
+  enqueue(std::move(job));
 }
 
 void World::start(std::uint64_t seq, const Placement& placement) {
@@ -342,6 +373,9 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   if (it == q.end() || it->seq != seq) throw std::logic_error("policy started job #" + std::to_string(seq) + ", which is not queued");
   const workloads::Job& job = it->job;
   // Validate the whole placement before changing anything.
+  if (job.earliest_start && *job.earliest_start > state_.now) {
+    throw std::logic_error("policy started job " + std::to_string(job.id) + " before its earliest start");
+  }
   if (placement.empty()) throw std::logic_error("policy gave job " + std::to_string(job.id) + " an empty placement");
   std::uint64_t total = 0;
   const std::uint32_t site = state_.nodes.at(placement.parts.front().node).site;
@@ -375,6 +409,7 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   RunningJob& r = state_.running[slot];
   r.job = std::move(it->job);
   r.start = state_.now;
+  r.eligible = it->eligible;
   r.site = site;
   r.accels.clear();
   r.active = true;
@@ -397,26 +432,24 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   }
   SiteState& s = state_.sites[site];
   const double p_w = job_power_w(r);
-  r.energy = simcore::Meter{};
-  r.energy.last_change = state_.now;
-  r.energy.set_power(state_.now, p_w);
-  r.carbon = CarbonAccount{};
-  r.carbon.set(k_now(site), p_w);
+  r.power_w = p_w;
+  r.account = s.shares->open(state_.now, k_now(site));
+  s.shares->set_power(r.account, state_.now, k_now(site), p_w);
   s.jobs.add_power(state_.now, p_w);
   s.busy_accelerators.add_power(state_.now, static_cast<double>(r.accels.size()));
   r.progress = power::WorkProgress(r.job.work, state_.now, static_cast<double>(r.job.accelerators) * min_speed);
   r.completion = sim_.schedule_at(r.progress.completion_time(), Phase::kCompletion, kCompletion, slot);
   ++state_.running_count;
   ++started_;
-  waits_s_.add((state_.now - r.job.submit).to_seconds());
+  waits_s_.add((state_.now - r.eligible).to_seconds());
 }
 
 void World::finish_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
   SiteState& s = state_.sites[r.site];
-  const double p_w = r.energy.power_w;
-  r.energy.advance(state_.now);
-  r.carbon.set(k_now(r.site), p_w);
+  const double p_w = r.power_w;
+  s.shares->set_power(r.account, state_.now, k_now(r.site), 0.0);
+  r.power_w = 0.0;
   NodeId last = 0xFFFFFFFFu;
   for (const auto& a : r.accels) {
     NodeEntry& e = state_.nodes[a.node];
@@ -431,23 +464,60 @@ void World::finish_job(SlotId slot) {
   --state_.running_count;
   ++completed_;
   makespan_ = state_.now;
-  emit_job(r, true);
   policy_.on_completion(view(), *this, r);
+  // Its row waits until the settlement has passed its end (its grid carbon and cost).
   r.active = false;
-  state_.free_slots.push_back(slot);
+  Finishing f{slot, JobRecord{}};
+  f.record.site = r.site;
+  f.record.start = r.start;
+  f.record.end = state_.now;
+  f.record.eligible = r.eligible;
+  finishing_[r.site].push_back(f);
+  emit_settled(r.site);
   request_decision();
 }
 
-void World::emit_job(const RunningJob& r, bool finished) {
-  if (observer_ == nullptr) return;
-  JobRecord rec;
-  rec.job = &r.job;
-  rec.site = r.site;
-  rec.start = r.start;
-  rec.end = finished ? state_.now : SimTime::max();
-  rec.energy_j = r.energy.energy_at(state_.now);
-  rec.carbon_kg = r.carbon.carbon_kg(k_now(r.site));
-  observer_->on_job(rec);
+void World::note_deadline(JobRecord& rec, SimTime end) const {
+  const workloads::Job& job = *rec.job;
+  if (!job.deadline) return;
+  // Finished: late if it ended after its deadline. Unfinished: late if the run ended past it.
+  const SimTime finished = rec.end != SimTime::max() ? rec.end : end;
+  if (finished > *job.deadline) {
+    rec.missed_deadline = true;
+    rec.deadline_miss_s = (finished - *job.deadline).to_seconds();
+  }
+}
+
+void World::emit_record(std::uint32_t site, JobRecord& rec, SiteShares::Account account) {
+  SiteShares& shares = *state_.sites[site].shares;
+  const Attributed a = shares.totals(account, state_.now, k_now(site));
+  shares.close(account);
+  jobs_charged_[site] += a;
+  rec.dc_energy_j = a.dc_j;
+  rec.it_energy_j = a.it_j;
+  rec.facility_energy_j = a.facility_j;
+  rec.carbon_location_kg = a.location_kg;
+  rec.carbon_grid_kg = a.grid_kg;
+  rec.energy_cost = a.energy_cost;
+  note_deadline(rec, state_.now);
+  if (rec.missed_deadline) {
+    ++deadline_misses_;
+    deadline_miss_s_ += rec.deadline_miss_s;
+  }
+  if (observer_ != nullptr) observer_->on_job(rec);
+}
+
+void World::emit_settled(std::uint32_t site) {
+  auto& queue = finishing_[site];
+  const SiteShares& shares = *state_.sites[site].shares;
+  while (!queue.empty() && shares.settled(state_.running[queue.front().slot].account)) {
+    Finishing& f = queue.front();
+    const RunningJob& r = state_.running[f.slot];
+    f.record.job = &r.job;
+    emit_record(site, f.record, r.account);
+    state_.free_slots.push_back(f.slot);
+    queue.pop_front();
+  }
 }
 
 double World::job_power_w(const RunningJob& r) const {
@@ -564,6 +634,10 @@ void World::update_facility(std::uint32_t site) {
   total_facility_w_ += p - s.facility.power_w;
   s.facility.set_power(state_.now, p);
   s.supply->set_demand(state_.now, p);
+  // Settle what is complete, so that the shares' terms resolve as time goes on (it never
+  // splits an interval: the same numbers as settling later).
+  s.supply->settle_whole_intervals(state_.now);
+  s.shares->set_site_powers(state_.now, k_now(site), s.dc.power_w, s.it_w, p, s.idle.power_w);
   note_demand(site, state_.now, p);
   total_facility_.set_power(state_.now, total_facility_w_);
 }
@@ -572,9 +646,9 @@ void World::refresh_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
   SiteState& s = state_.sites[r.site];
   const double p_w = job_power_w(r);
-  s.jobs.add_power(state_.now, p_w - r.energy.power_w);
-  r.energy.set_power(state_.now, p_w);
-  r.carbon.set(k_now(r.site), p_w);
+  s.jobs.add_power(state_.now, p_w - r.power_w);
+  r.power_w = p_w;
+  s.shares->set_power(r.account, state_.now, k_now(r.site), p_w);
   double min_speed = 1.0;
   for (const auto& a : r.accels) min_speed = std::min(min_speed, state_.nodes[a.node].node.relative_speed(a.index, r.job.beta));
   const double rate = static_cast<double>(r.job.accelerators) * min_speed;
@@ -634,6 +708,7 @@ void World::emit_intervals(SimTime end) {
     rec.site = site;
     rec.start = last_tick_;
     rec.end = end;
+    rec.dc_power_w = (after.dc_j - before.dc_j) / span_s;
     rec.it_power_w = (after.it_j - before.it_j) / span_s;
     rec.facility_power_w = (after.facility_j - before.facility_j) / span_s;
     rec.busy_accelerators = (after.busy_s - before.busy_s) / span_s;
@@ -669,6 +744,7 @@ void World::emit_intervals(SimTime end) {
   for (std::uint32_t i = 0; i < state_.sites.size(); ++i) {
     SiteState& s = state_.sites[i];
     Snapshot now_snap;
+    now_snap.dc_j = s.dc.energy_at(end);
     now_snap.it_j = s.it.energy_at(end);
     now_snap.facility_j = s.facility.energy_at(end);
     now_snap.busy_s = s.busy_accelerators.energy_at(end);
@@ -684,6 +760,7 @@ void World::emit_intervals(SimTime end) {
     now_snap.flows = s.supply->peek(end).flows();
     record(i, snapshots_[i], now_snap);
     snapshots_[i] = now_snap;
+    total.dc_j += now_snap.dc_j;
     total.it_j += now_snap.it_j;
     total.facility_j += now_snap.facility_j;
     total.busy_s += now_snap.busy_s;
@@ -763,6 +840,8 @@ SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
   thermal_violations += o.thermal_violations;
   thermal_violation_s += o.thermal_violation_s;
   carbon_location_kg += o.carbon_location_kg;
+  jobs += o.jobs;
+  idle += o.idle;
   supply.add(o.supply);
   const carbon::LedgerTotals& l = o.ledger;
   ledger.location_kg += l.location_kg;
@@ -792,17 +871,44 @@ RunSummary World::summarise(SimTime end) {
   RunSummary sum;
   sum.end = end;
   sum.makespan = makespan_;
-  // Jobs still running or queued at the end get their rows now.
-  for (const auto& r : state_.running) {
-    if (r.active) emit_job(r, false);
+  // Jobs still running at the end are charged up to it; then the settlement closes, which
+  // resolves every share, and the remaining rows are written: finished jobs, running ones, then
+  // the queue and the jobs not yet eligible.
+  for (auto& r : state_.running) {
+    if (r.active) state_.sites[r.site].shares->set_power(r.account, end, k_now(r.site), 0.0);
   }
-  if (observer_ != nullptr) {
-    for (const auto& q : state_.queue) {
-      JobRecord rec;
-      rec.job = &q.job;
-      observer_->on_job(rec);
+  for (auto& site : state_.sites) site.supply->finish(end);
+  for (std::uint32_t i = 0; i < state_.sites.size(); ++i) {
+    emit_settled(i);
+    WATTSIM_ASSERT(finishing_[i].empty(), i, finishing_[i].size());
+  }
+  for (auto& r : state_.running) {
+    if (!r.active) continue;
+    JobRecord rec;
+    rec.job = &r.job;
+    rec.site = r.site;
+    rec.start = r.start;
+    rec.eligible = r.eligible;
+    emit_record(r.site, rec, r.account);
+  }
+  const auto emit_waiting = [&](const QueuedJob& q) {
+    JobRecord rec;
+    rec.job = &q.job;
+    if (q.eligible <= end) rec.eligible = q.eligible;
+    note_deadline(rec, end);
+    if (rec.missed_deadline) {
+      ++deadline_misses_;
+      deadline_miss_s_ += rec.deadline_miss_s;
     }
-  }
+    if (observer_ != nullptr) observer_->on_job(rec);
+  };
+  for (const auto& q : state_.queue) emit_waiting(q);
+  std::vector<QueuedJob> held = held_;
+  std::sort(held.begin(), held.end(), [](const QueuedJob& a, const QueuedJob& b) { return held_after(b, a); });
+  for (const auto& q : held) emit_waiting(q);
+  sum.jobs_held = held_.size();
+  sum.deadline_misses = deadline_misses_;
+  sum.deadline_miss_s = deadline_miss_s_;
   sum.jobs_submitted = submitted_;
   sum.jobs_started = started_;
   sum.jobs_completed = completed_;
@@ -827,7 +933,8 @@ RunSummary World::summarise(SimTime end) {
     out.distribution_loss_j = feed_j - out.it_energy_j;
     out.overhead_j = out.facility_energy_j - feed_j;
     out.peak_facility_power_w = s.facility.peak_at(end);
-    s.supply->finish(end);
+    out.jobs = jobs_charged_[i];
+    out.idle = s.shares->idle(end, k_now(i));
     out.supply = s.supply->flows();
     out.ledger = s.supply->ledger();
     out.carbon_location_kg = out.ledger.location_kg;
@@ -864,6 +971,8 @@ RunSummary World::summarise(SimTime end) {
     for (const auto& v : s.tree.violations()) {
       ++out.capacity_violations;
       out.capacity_violation_s += v.duration(end).to_seconds();
+      out.capacity_violation_list.push_back({s.tree.name(v.element), power::element_kind_name(s.tree.kind(v.element)),
+                                             v.start, v.end == SimTime::max() ? end : v.end, v.capacity_w, v.peak_w});
     }
     sum.total += out;
     sum.sites.push_back(std::move(out));

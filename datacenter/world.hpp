@@ -15,14 +15,22 @@
 // is charged (unallocated accelerators' idle power, the unallocated share of idle host power,
 // nodes off or booting), PSU losses are IT (wall) minus DC power, distribution losses are the
 // power tree's losses above the nodes, and overhead is (pue - 1) x IT (datacenter/config.hpp).
+// Those are DC energies; the wall (IT) and facility energies, location-based and grid carbon
+// and energy cost are shared among the jobs and idle in proportion to their DC power
+// (datacenter/attribution.hpp), so that jobs + idle = the site's total for each.
+//
+// Eligibility: a job enters the queue at max(submit, earliest start); until then it is held
+// and no policy sees it. A job's wait is counted from then.
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "datacenter/attribution.hpp"
 #include "datacenter/config.hpp"
 #include "datacenter/observer.hpp"
 #include "datacenter/policy.hpp"
@@ -33,10 +41,14 @@
 
 namespace wattsim::datacenter {
 
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 struct SiteSummary {
   std::string name;
   double it_energy_j = 0, facility_energy_j = 0, dc_energy_j = 0;
-  double jobs_energy_j = 0, idle_energy_j = 0;
+  double jobs_energy_j = 0, idle_energy_j = 0;  // DC, from the site's meters
+  // Shares (datacenter/attribution.hpp): what the jobs were charged, and idle.
+  Attributed jobs, idle;
   double psu_loss_j = 0, distribution_loss_j = 0, overhead_j = 0;
   double peak_facility_power_w = 0;
   double carbon_location_kg = 0;
@@ -60,14 +72,23 @@ struct SiteSummary {
   std::size_t thermal_violations = 0;
   double thermal_violation_s = 0;
   std::vector<thermal::Violation> thermal_violation_list;  // per site only (not added by +=)
-  double pue() const { return it_energy_j > 0 ? facility_energy_j / it_energy_j : 0.0; }
+  // Power-tree elements above their capacity (per site only, not added by +=).
+  struct CapacityRecord {
+    std::string element;  // its name in the site's power tree: "feed", "ups", "pdu-2", "rack-7", "rack-7/node-3"
+    std::string kind;     // "feed", "ups", "pdu", "rack", "node"
+    simcore::SimTime start, end;  // end: the end of the run for one still open
+    double capacity_w = 0, peak_w = 0;
+  };
+  std::vector<CapacityRecord> capacity_violation_list;
+  // Ratios are NaN where their denominator is 0 (nothing ran: no energy).
+  double pue() const { return it_energy_j > 0 ? facility_energy_j / it_energy_j : kNaN; }
   // The Green Grid's metrics: partial PUE of cooling (IT + cooling) / IT; energy reuse
   // effectiveness (facility - reused) / IT; energy reuse factor reused / facility; water usage
   // effectiveness in L per kWh of IT energy.
-  double pue_partial_cooling() const { return it_energy_j > 0 ? (it_energy_j + cooling_j) / it_energy_j : 0.0; }
-  double ere() const { return it_energy_j > 0 ? (facility_energy_j - heat_delivered_j) / it_energy_j : 0.0; }
-  double erf() const { return facility_energy_j > 0 ? heat_delivered_j / facility_energy_j : 0.0; }
-  double wue_l_per_kwh() const { return it_energy_j > 0 ? water_l / (it_energy_j / 3.6e6) : 0.0; }
+  double pue_partial_cooling() const { return it_energy_j > 0 ? (it_energy_j + cooling_j) / it_energy_j : kNaN; }
+  double ere() const { return it_energy_j > 0 ? (facility_energy_j - heat_delivered_j) / it_energy_j : kNaN; }
+  double erf() const { return facility_energy_j > 0 ? heat_delivered_j / facility_energy_j : kNaN; }
+  double wue_l_per_kwh() const { return it_energy_j > 0 ? water_l / (it_energy_j / 3.6e6) : kNaN; }
   // Adds another site's energies, counts and carbon (not its peak: peaks do not add).
   SiteSummary& operator+=(const SiteSummary& o);
 };
@@ -77,13 +98,19 @@ struct RunSummary {
   simcore::SimTime makespan;  // the last completion (0 when none)
   std::uint64_t jobs_submitted = 0, jobs_started = 0, jobs_completed = 0;
   std::uint64_t jobs_running = 0, jobs_queued = 0, jobs_rejected = 0;
-  double mean_wait_s = 0, p95_wait_s = 0, max_wait_s = 0;  // over started jobs
+  // Jobs the workload's oversize filter dropped before they arrived (workload.oversize = "skip");
+  // set by the caller that owns the filter, not by the world.
+  std::uint64_t jobs_skipped_oversize = 0;
+  double mean_wait_s = 0, p95_wait_s = 0, max_wait_s = 0;  // over started jobs, from eligibility
+  std::uint64_t jobs_held = 0;  // not yet eligible at the end (earliest start after it)
+  std::uint64_t deadline_misses = 0;  // jobs that ended after their deadline, or were unfinished past it
+  double deadline_miss_s = 0;         // their lateness, summed (to the end of the run for unfinished ones)
   std::vector<SiteSummary> sites;
   SiteSummary total;  // sums; the peak is of the summed facility power
   std::uint64_t events = 0;
   double mean_accelerator_utilisation() const {
     const double span = end.to_seconds() * total.accelerators;
-    return span > 0 ? total.accelerator_seconds_busy / span : 0.0;
+    return span > 0 ? total.accelerator_seconds_busy / span : kNaN;
   }
 };
 
@@ -118,9 +145,17 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void wake_at(simcore::SimTime when) override;
 
  private:
-  enum EventKind : std::uint32_t { kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease };
+  enum EventKind : std::uint32_t {
+    kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease, kRelease
+  };
+  // A finished job whose grid carbon and cost wait for the settlement to pass its end; its slot
+  // (inactive, holding the job) is recycled once its row is written.
+  struct Finishing {
+    SlotId slot;
+    JobRecord record;
+  };
   struct Snapshot {  // running integrals at the last measurement tick
-    double it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
+    double dc_j = 0, it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
     double cooling_j = 0, heat_pump_j = 0, heat_recovered_j = 0, heat_delivered_j = 0, water_l = 0, outside_c_s = 0;
     supply::Flows flows;
   };
@@ -137,6 +172,12 @@ class World final : public Actions, private power::PowerTreeListener, private th
   // event in the decision phase.
   void settle();
   void handle_arrival();
+  void enqueue(workloads::Job&& job);  // it is eligible now
+  void release_held();               // the held job whose earliest start is now
+  // Records of finished jobs whose shares are settled, in the order they finished.
+  void emit_settled(std::uint32_t site);
+  void emit_record(std::uint32_t site, JobRecord& record, SiteShares::Account account);
+  void note_deadline(JobRecord& record, simcore::SimTime end) const;
   void finish_job(SlotId slot);
   void update_node(NodeId n);
   void update_facility(std::uint32_t site);
@@ -146,7 +187,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void schedule_signal(std::uint32_t site);
   double k_now(std::uint32_t site) { return state_.sites[site].intensity.integral_to(state_.now); }
   void emit_intervals(simcore::SimTime end);
-  void emit_job(const RunningJob& r, bool finished);
+
   bool nothing_left() const;
   RunSummary summarise(simcore::SimTime end);
 
@@ -174,6 +215,12 @@ class World final : public Actions, private power::PowerTreeListener, private th
   double total_facility_w_ = 0.0;
   simcore::QuantileHistogram waits_s_;
   std::uint64_t submitted_ = 0, started_ = 0, completed_ = 0, rejected_ = 0;
+  std::uint64_t deadline_misses_ = 0;
+  double deadline_miss_s_ = 0.0;
+  // Jobs submitted before their earliest start: a min-heap by (earliest start, arrival order).
+  std::vector<QueuedJob> held_;
+  std::vector<std::deque<Finishing>> finishing_;  // per site
+  std::vector<Attributed> jobs_charged_;          // per site: the jobs' shares, as they are recorded
   simcore::SimTime makespan_;
   simcore::SimTime last_tick_;
   std::vector<Snapshot> snapshots_;  // per site

@@ -1,5 +1,10 @@
 #include "results/result_reader.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -21,7 +26,62 @@ h5::Handle open_1d(hid_t file_id, const std::string& path, const std::string& fi
   return dataset;
 }
 
+// The string attribute `name` of object, or "" when it has none.
+std::string optional_string_attribute(hid_t object, const std::string& where, const char* name,
+                                      const std::string& file) {
+  const htri_t exists = H5Aexists(object, name);
+  if (exists < 0) h5::fail(file, std::string("look up attribute ") + name + " on " + where);
+  return exists > 0 ? h5::read_string_attribute(object, where, name, file) : std::string();
+}
+
+// The JSON object held by the string attribute `name` of object; empty when there is none.
+nlohmann::json optional_json_object(hid_t object, const std::string& where, const char* name, const std::string& file) {
+  const std::string text = optional_string_attribute(object, where, name, file);
+  if (text.empty()) return nlohmann::json::object();
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object()) {
+    throw std::runtime_error(file + ": the " + name + " of " + where + " are not a JSON object: " + text);
+  }
+  return doc;
+}
+
+std::string string_member(const nlohmann::json& object, const std::string& key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// HDF5's format signature, found at offset 0 or, after a user block, at 512, 1024, 2048, ...
+bool has_hdf5_signature(const std::string& path) {
+  constexpr char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  for (std::streamoff offset = 0;; offset = offset == 0 ? 512 : offset * 2) {
+    char head[8];
+    in.seekg(offset);
+    if (!in.read(head, sizeof head)) return false;
+    if (std::equal(std::begin(head), std::end(head), std::begin(kSignature))) return true;
+  }
+}
+
 }  // namespace
+
+bool is_result_set(const std::string& path) noexcept {
+  try {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error) || !has_hdf5_signature(path)) return false;
+    h5::silence_error_printing();
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0) return false;
+    const h5::Handle file(id, H5Fclose, path, "open it");
+    if (H5Lexists(file.get(), kMetaGroup, H5P_DEFAULT) <= 0) return false;
+    const hid_t meta_id = H5Gopen2(file.get(), kMetaGroup, H5P_DEFAULT);
+    if (meta_id < 0) return false;
+    const h5::Handle meta(meta_id, H5Gclose, path, "open /meta");
+    return H5Aexists(meta.get(), "wattsim_version") > 0;
+  } catch (...) {
+    return false;
+  }
+}
 
 ResultReader::ResultReader(const std::string& path) : path_(path) {
   h5::silence_error_printing();
@@ -58,25 +118,66 @@ std::vector<std::pair<std::string, double>> ResultReader::meta_numbers() const {
   return result;
 }
 
+int ResultReader::format_version() const {
+  const h5::Handle meta = h5::open_group(file_.get(), kMetaGroup, path_);
+  const htri_t exists = H5Aexists(meta.get(), kFormatVersionAttribute);
+  if (exists < 0) h5::fail(path_, std::string("look up ") + kMetaGroup + " " + kFormatVersionAttribute);
+  if (exists == 0) return 1;  // written before the attribute existed
+  const std::string where = std::string(kMetaGroup) + " " + kFormatVersionAttribute;
+  if (h5::attribute_kind(meta.get(), kMetaGroup, kFormatVersionAttribute, path_) != h5::AttributeKind::kNumber) {
+    throw std::runtime_error(path_ + ": " + where + " is not a number");
+  }
+  const double version = h5::read_double_attribute(meta.get(), kMetaGroup, kFormatVersionAttribute, path_);
+  if (!(version >= 1 && version <= 1e6 && version == std::floor(version))) {
+    throw std::runtime_error(path_ + ": " + where + " is " + std::to_string(version) +
+                             "; expected a whole number >= 1");
+  }
+  return static_cast<int>(version);
+}
+
+std::string ResultReader::version_note() const {
+  const int version = format_version();
+  if (version == kFormatVersion) return "";
+  std::string note = "this result set has format version " + std::to_string(version) +
+                     "; this wattsim writes version " + std::to_string(kFormatVersion);
+  if (version > kFormatVersion) note += " and may misread it (a newer wattsim wrote it)";
+  return note + "; renamed keys are listed in docs/results.md (Format versions)";
+}
+
+bool ResultReader::is_batch() const {
+  if (!h5::path_exists(file_.get(), "/variants", path_) || h5::path_exists(file_.get(), "/summary", path_))
+    return false;
+  H5O_info_t info;
+  h5::check(H5Oget_info_by_name2(file_.get(), "/variants", &info, H5O_INFO_BASIC, H5P_DEFAULT), path_,
+            "look up /variants");
+  return info.type == H5O_TYPE_DATASET;
+}
+
+bool ResultReader::contains(const std::string& path) const {
+  return h5::path_exists(file_.get(), path, path_);
+}
+
+std::string ResultReader::description(const std::string& path) const {
+  if (!h5::path_exists(file_.get(), path, path_)) throw std::runtime_error(path_ + ": nothing at " + path);
+  const h5::Handle object(H5Oopen(file_.get(), path.c_str(), H5P_DEFAULT), H5Oclose, path_, "open " + path);
+  return optional_string_attribute(object.get(), path, kDescriptionAttribute, path_);
+}
+
+std::string ResultReader::unit(const std::string& path) const {
+  if (!h5::path_exists(file_.get(), path, path_)) throw std::runtime_error(path_ + ": nothing at " + path);
+  const h5::Handle object(H5Oopen(file_.get(), path.c_str(), H5P_DEFAULT), H5Oclose, path_, "open " + path);
+  return optional_string_attribute(object.get(), path, kUnitsAttribute, path_);
+}
+
 std::vector<SummaryValue> ResultReader::summary(const std::string& group) const {
   const h5::Handle g = h5::open_group(file_.get(), group, path_);
-  nlohmann::json units = nlohmann::json::object();
-  const htri_t has_units = H5Aexists(g.get(), kUnitsAttribute);
-  if (has_units < 0) h5::fail(path_, "look up the units of " + group);
-  if (has_units > 0) {
-    const std::string text = h5::read_string_attribute(g.get(), group, kUnitsAttribute, path_);
-    units = nlohmann::json::parse(text, nullptr, false);
-    if (!units.is_object()) {
-      throw std::runtime_error(path_ + ": the units of " + group + " are not a JSON object: " + text);
-    }
-  }
+  const nlohmann::json units = optional_json_object(g.get(), group, kUnitsAttribute, path_);
+  const nlohmann::json descriptions = optional_json_object(g.get(), group, kDescriptionsAttribute, path_);
   std::vector<SummaryValue> result;
   for (const auto& name : h5::attribute_names(g.get(), group, path_)) {
-    if (name == kUnitsAttribute) continue;
     if (h5::attribute_kind(g.get(), group, name, path_) != h5::AttributeKind::kNumber) continue;
-    SummaryValue value{name, h5::read_double_attribute(g.get(), group, name, path_), ""};
-    if (const auto it = units.find(name); it != units.end() && it->is_string()) value.unit = it->get<std::string>();
-    result.push_back(std::move(value));
+    result.push_back({name, h5::read_double_attribute(g.get(), group, name, path_), string_member(units, name),
+                      string_member(descriptions, name)});
   }
   return result;
 }
@@ -102,9 +203,7 @@ std::string ResultReader::column_unit(const std::string& group, const std::strin
   const std::string path = join(group, name);
   hsize_t rows = 0;
   const h5::Handle dataset = open_1d(file_.get(), path, path_, rows);
-  const htri_t has_units = H5Aexists(dataset.get(), kUnitsAttribute);
-  if (has_units < 0) h5::fail(path_, "look up the units of " + path);
-  return has_units > 0 ? h5::read_string_attribute(dataset.get(), path, kUnitsAttribute, path_) : std::string();
+  return optional_string_attribute(dataset.get(), path, kUnitsAttribute, path_);
 }
 
 std::vector<JobRow> ResultReader::jobs() const {
@@ -126,6 +225,13 @@ double ResultReader::Records::at(std::size_t row, const std::string& field) cons
   throw std::out_of_range("records have no field " + field);
 }
 
+const std::string& ResultReader::Records::text(std::size_t row, const std::string& field) const {
+  for (std::size_t i = 0; i < text_fields.size(); ++i) {
+    if (text_fields[i] == field) return texts[i].at(row);
+  }
+  throw std::out_of_range("records have no text field " + field);
+}
+
 ResultReader::Records ResultReader::records(const std::string& path) const {
   hsize_t rows = 0;
   const h5::Handle dataset = open_1d(file_.get(), path.c_str(), path_, rows);
@@ -133,18 +239,46 @@ ResultReader::Records ResultReader::records(const std::string& path) const {
   const int members = H5Tget_nmembers(type.get());
   if (members < 0) h5::fail(path_, path + " is not a compound dataset");
   Records r;
-  const h5::Handle memory(H5Tcreate(H5T_COMPOUND, static_cast<std::size_t>(members) * sizeof(double)), H5Tclose, path_,
-                          "read " + path);
   for (int i = 0; i < members; ++i) {
     char* name = H5Tget_member_name(type.get(), static_cast<unsigned>(i));
     if (name == nullptr) h5::fail(path_, "read the fields of " + path);
-    r.fields.emplace_back(name);
+    const bool text = H5Tget_member_class(type.get(), static_cast<unsigned>(i)) == H5T_STRING;
+    (text ? r.text_fields : r.fields).emplace_back(name);
     H5free_memory(name);
-    h5::check(H5Tinsert(memory.get(), r.fields.back().c_str(), static_cast<std::size_t>(i) * sizeof(double), H5T_NATIVE_DOUBLE),
-              path_, "read " + path);
   }
-  r.values.resize(rows * static_cast<std::size_t>(members));
-  if (rows > 0) h5::check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, r.values.data()), path_, "read " + path);
+  // The numbers: HDF5 converts the members named in the memory type and skips the others.
+  const h5::Handle memory(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(1, r.fields.size()) * sizeof(double)), H5Tclose,
+                          path_, "read " + path);
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    h5::check(H5Tinsert(memory.get(), r.fields[i].c_str(), i * sizeof(double), H5T_NATIVE_DOUBLE), path_,
+              "read " + path);
+  }
+  r.values.resize(rows * r.fields.size());
+  if (rows > 0 && !r.fields.empty()) {
+    h5::check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, r.values.data()), path_,
+              "read " + path);
+  }
+  // Each text field on its own, as variable-length UTF-8 (as the writer stores them).
+  const h5::Handle string_type = h5::utf8_string_type(path_);
+  for (const auto& field : r.text_fields) {
+    const std::string what = "read field " + field + " of " + path;
+    const h5::Handle one(H5Tcreate(H5T_COMPOUND, sizeof(char*)), H5Tclose, path_, what);
+    h5::check(H5Tinsert(one.get(), field.c_str(), 0, string_type.get()), path_, what);
+    std::vector<char*> pointers(rows, nullptr);
+    auto& column = r.texts.emplace_back();
+    if (rows == 0) continue;
+    h5::check(H5Dread(dataset.get(), one.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), path_, what);
+    for (const char* p : pointers) column.emplace_back(p != nullptr ? p : "");
+    const h5::Handle space(H5Dget_space(dataset.get()), H5Sclose, path_, what);
+    H5Dvlen_reclaim(one.get(), space.get(), H5P_DEFAULT, pointers.data());
+  }
+  const nlohmann::json units = optional_json_object(dataset.get(), path, kUnitsAttribute, path_);
+  const nlohmann::json descriptions = optional_json_object(dataset.get(), path, kDescriptionsAttribute, path_);
+  for (const auto& field : r.fields) {
+    r.units.push_back(string_member(units, field));
+    r.descriptions.push_back(string_member(descriptions, field));
+  }
+  for (const auto& field : r.text_fields) r.text_descriptions.push_back(string_member(descriptions, field));
   return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -103,6 +104,39 @@ std::string join(const std::string& group, const std::string& name) {
   return group == "/" ? "/" + name : group + "/" + name;
 }
 
+// Every key of a result set is described (docs/results.md): an empty description is the
+// caller's mistake, found before anything is written.
+void require_description(const std::string& file, const std::string& what, const std::string& description) {
+  if (description.empty()) throw std::logic_error(file + ": " + what + " has no description");
+}
+
+// Writes a string attribute, replacing one of the same name.
+void replace_string_attribute(hid_t object, const std::string& where, const char* name, const std::string& value,
+                              const std::string& file) {
+  const htri_t exists = H5Aexists(object, name);
+  if (exists < 0) h5::fail(file, std::string("look up attribute ") + name + " on " + where);
+  if (exists > 0) h5::check(H5Adelete(object, name), file, std::string("replace attribute ") + name + " on " + where);
+  h5::write_string_attribute(object, where, name, value, file);
+}
+
+// Adds entries to the JSON object held by the string attribute `name` (created when absent).
+void merge_json_attribute(hid_t object, const std::string& where, const char* name,
+                          const std::vector<std::pair<std::string, std::string>>& entries, const std::string& file) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  const htri_t exists = H5Aexists(object, name);
+  if (exists < 0) h5::fail(file, std::string("look up attribute ") + name + " on " + where);
+  if (exists > 0) doc = nlohmann::ordered_json::parse(h5::read_string_attribute(object, where, name, file));
+  for (const auto& [key, value] : entries) doc[key] = value;
+  replace_string_attribute(object, where, name, doc.dump(), file);
+}
+
+// A JSON object {keys[i]: values[i]}, in the keys' order.
+std::string json_object(const std::vector<std::string>& keys, const std::vector<std::string>& values) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < keys.size(); ++i) doc[keys[i]] = values[i];
+  return doc.dump();
+}
+
 }  // namespace
 
 struct ResultWriter::State {
@@ -113,7 +147,7 @@ struct ResultWriter::State {
   std::vector<std::unique_ptr<ColumnTable>> tables;
   h5::Handle jobs;
   h5::Handle jobs_type;
-  std::vector<unsigned char> jobs_block;  // kJobBlockRows packed rows
+  std::vector<unsigned char> jobs_block;  // up to kJobBlockRows packed rows, whole chunks
   std::size_t jobs_buffered = 0;
   std::size_t jobs_written = 0;
   bool with_jobs = true;  // false: the result set has no /jobs (a batch's)
@@ -124,7 +158,18 @@ struct ResultWriter::State {
     jobs_type = job_file_type(final_path);
     jobs = create_extendible_dataset(file.get(), kJobsDataset, jobs_type.get(), kJobChunkRows, compression_level,
                                      final_path, what);
-    jobs_block.resize(kJobBlockRows * kJobRecordBytes);
+    // Self-describing: each field's unit and description (results/result_set.cpp lists them).
+    nlohmann::ordered_json units = nlohmann::ordered_json::object(), descriptions = nlohmann::ordered_json::object();
+    for (const auto& f : job_fields()) {
+      units[f.name] = f.unit;
+      descriptions[f.name] = f.description;
+    }
+    h5::write_string_attribute(jobs.get(), kJobsDataset, kDescriptionAttribute,
+                               "one row per job: what happened to it and its share of the site's energy, carbon and cost",
+                               final_path);
+    h5::write_string_attribute(jobs.get(), kJobsDataset, kUnitsAttribute, units.dump(), final_path);
+    h5::write_string_attribute(jobs.get(), kJobsDataset, kDescriptionsAttribute, descriptions.dump(), final_path);
+    jobs_block.resize(kJobChunkRows * kJobRecordBytes);  // grows a chunk at a time, up to a block
   }
 
   // /jobs is double-buffered: while the simulation fills jobs_block, the previous block is
@@ -213,7 +258,8 @@ struct ResultWriter::State {
 // ---- ColumnTable ----
 
 ResultWriter::ColumnTable::ColumnTable(State& writer, std::string group, std::vector<std::string> columns,
-                                       const std::vector<std::string>& units)
+                                       const std::vector<std::string>& units,
+                                       const std::vector<std::string>& descriptions)
     : writer_(&writer), group_(std::move(group)), columns_(std::move(columns)) {
   const std::string& file = writer_->final_path;
   const h5::Handle parent = h5::open_or_create_group(writer_->file.get(), group_, file);
@@ -228,6 +274,7 @@ ResultWriter::ColumnTable::ColumnTable(State& writer, std::string group, std::ve
     datasets_.push_back(create_extendible_dataset(parent.get(), columns_[c], H5T_IEEE_F64LE, kChunkRows,
                                                   writer_->compression_level, file, "create dataset " + path));
     h5::write_string_attribute(datasets_.back().get(), path, kUnitsAttribute, units[c], file);
+    h5::write_string_attribute(datasets_.back().get(), path, kDescriptionAttribute, descriptions[c], file);
   }
   block_.resize(columns_.size() * kChunkRows);
 }
@@ -348,7 +395,9 @@ ResultWriter::ResultWriter(std::string final_path, int compression_level) : stat
   }
   s.file = h5::Handle(file_id, H5Fclose, s.final_path, what);
   try {
-    h5::open_or_create_group(s.file.get(), kMetaGroup, s.final_path);
+    const h5::Handle meta = h5::open_or_create_group(s.file.get(), kMetaGroup, s.final_path);
+    // Here, not in write_meta: every file this writer makes says which layout it has.
+    h5::write_double_attribute(meta.get(), kMetaGroup, kFormatVersionAttribute, kFormatVersion, s.final_path);
   } catch (...) {
     s.discard();
     throw;
@@ -388,6 +437,11 @@ const std::string& ResultWriter::temp_path() const noexcept {
 void ResultWriter::write_meta(const std::vector<std::pair<std::string, std::string>>& strings,
                               const std::vector<std::pair<std::string, double>>& numbers) {
   const State& s = state("write_meta");
+  const auto is_version = [](const auto& attribute) { return attribute.first == kFormatVersionAttribute; };
+  if (std::any_of(strings.begin(), strings.end(), is_version) ||
+      std::any_of(numbers.begin(), numbers.end(), is_version)) {
+    throw std::logic_error(s.final_path + ": /meta " + kFormatVersionAttribute + " is written by the writer itself");
+  }
   const h5::Handle meta = h5::open_group(s.file.get(), kMetaGroup, s.final_path);
   for (const auto& [name, value] : strings)
     h5::write_string_attribute(meta.get(), kMetaGroup, name, value, s.final_path);
@@ -397,13 +451,17 @@ void ResultWriter::write_meta(const std::vector<std::pair<std::string, std::stri
 
 void ResultWriter::write_summary(const std::string& group, const std::vector<SummaryValue>& values) {
   const State& s = state("write_summary");
+  for (const auto& v : values)
+    require_description(s.final_path, "summary value " + v.name + " in " + group, v.description);
   const h5::Handle g = h5::open_or_create_group(s.file.get(), group, s.final_path);
   // Checked first, so that a rejected call leaves the group as it was.
   std::set<std::string> seen;
   for (const auto& v : values) {
     const htri_t exists = H5Aexists(g.get(), v.name.c_str());
     if (exists < 0) h5::fail(s.final_path, "look up summary value " + v.name + " in " + group);
-    const char* problem = v.name == kUnitsAttribute     ? " is named like the units attribute"
+    const bool reserved =
+        v.name == kUnitsAttribute || v.name == kDescriptionsAttribute || v.name == kDescriptionAttribute;
+    const char* problem = reserved                      ? " is named like the group's units or descriptions"
                           : exists > 0                  ? " was already written"
                           : !seen.insert(v.name).second ? " is given twice"
                                                         : nullptr;
@@ -412,15 +470,20 @@ void ResultWriter::write_summary(const std::string& group, const std::vector<Sum
   }
   for (const auto& v : values) h5::write_double_attribute(g.get(), group, v.name, v.value, s.final_path);
 
-  nlohmann::ordered_json units = nlohmann::ordered_json::object();
-  const htri_t has_units = H5Aexists(g.get(), kUnitsAttribute);
-  if (has_units < 0) h5::fail(s.final_path, "look up the units of " + group);
-  if (has_units > 0) {
-    units = nlohmann::ordered_json::parse(h5::read_string_attribute(g.get(), group, kUnitsAttribute, s.final_path));
-    h5::check(H5Adelete(g.get(), kUnitsAttribute), s.final_path, "replace the units of " + group);
+  std::vector<std::pair<std::string, std::string>> units, descriptions;
+  for (const auto& v : values) {
+    units.emplace_back(v.name, v.unit);
+    descriptions.emplace_back(v.name, v.description);
   }
-  for (const auto& v : values) units[v.name] = v.unit;
-  h5::write_string_attribute(g.get(), group, kUnitsAttribute, units.dump(), s.final_path);
+  merge_json_attribute(g.get(), group, kUnitsAttribute, units, s.final_path);
+  merge_json_attribute(g.get(), group, kDescriptionsAttribute, descriptions, s.final_path);
+}
+
+void ResultWriter::describe_group(const std::string& path, const std::string& description) {
+  const State& s = state("describe_group");
+  require_description(s.final_path, "group " + path, description);
+  const h5::Handle g = h5::open_or_create_group(s.file.get(), path, s.final_path);
+  replace_string_attribute(g.get(), path, kDescriptionAttribute, description, s.final_path);
 }
 
 namespace {
@@ -432,22 +495,55 @@ std::pair<std::string, std::string> split_path(const std::string& path) {
 }
 }  // namespace
 
-void ResultWriter::write_records(const std::string& path, const std::vector<std::string>& fields,
-                                 const std::vector<std::string>& units, std::span<const double> values) {
+void ResultWriter::write_records(const std::string& path, const std::string& description,
+                                 const std::vector<std::string>& fields, const std::vector<std::string>& units,
+                                 const std::vector<std::string>& descriptions, std::span<const double> values,
+                                 const std::vector<TextField>& texts) {
   State& s = state("write_records");
-  if (fields.empty() || units.size() != fields.size() || values.size() % fields.size() != 0) {
-    throw std::logic_error(s.final_path + ": records at " + path + ": fields, units and values do not match");
+  std::set<std::string> seen(fields.begin(), fields.end());
+  const bool texts_match = std::all_of(texts.begin(), texts.end(), [&](const TextField& t) {
+    return !fields.empty() && t.values.size() * fields.size() == values.size() && seen.insert(t.name).second;
+  });
+  if (fields.empty() || units.size() != fields.size() || descriptions.size() != fields.size() ||
+      values.size() % fields.size() != 0 || !texts_match) {
+    throw std::logic_error(s.final_path + ": records at " + path +
+                           ": fields, units, descriptions and values do not match, or a text field repeats a name");
   }
+  require_description(s.final_path, "records " + path, description);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    require_description(s.final_path, "field " + fields[i] + " of records " + path, descriptions[i]);
+  }
+  for (const auto& t : texts)
+    require_description(s.final_path, "field " + t.name + " of records " + path, t.description);
   const std::string what = "write records " + path;
   try {
     const auto [group, name] = split_path(path);
     const h5::Handle parent = h5::open_or_create_group(s.file.get(), group, s.final_path);
-    const std::size_t record = fields.size() * sizeof(double);
+    // A row in memory: the doubles, then one pointer per text field (HDF5's variable-length
+    // strings), which HDF5 stores in the file's heap.
+    const std::size_t numbers_bytes = fields.size() * sizeof(double);
+    const std::size_t record = numbers_bytes + texts.size() * sizeof(const char*);
+    const h5::Handle text_type = h5::utf8_string_type(s.final_path);
     const h5::Handle type(H5Tcreate(H5T_COMPOUND, record), H5Tclose, s.final_path, what);
     for (std::size_t i = 0; i < fields.size(); ++i) {
       h5::check(H5Tinsert(type.get(), fields[i].c_str(), i * sizeof(double), H5T_NATIVE_DOUBLE), s.final_path, what);
     }
+    for (std::size_t t = 0; t < texts.size(); ++t) {
+      h5::check(H5Tinsert(type.get(), texts[t].name.c_str(), numbers_bytes + t * sizeof(const char*), text_type.get()),
+                s.final_path, what);
+    }
     const hsize_t rows = values.size() / fields.size();
+    std::vector<unsigned char> packed;  // with text fields: the rows in the layout above
+    if (!texts.empty()) {
+      packed.resize(rows * record);
+      for (std::size_t r = 0; r < rows; ++r) {
+        std::memcpy(&packed[r * record], values.data() + r * fields.size(), numbers_bytes);
+        for (std::size_t t = 0; t < texts.size(); ++t) {
+          const char* text = texts[t].values[r].c_str();
+          std::memcpy(&packed[r * record + numbers_bytes + t * sizeof(const char*)], &text, sizeof text);
+        }
+      }
+    }
     const h5::Handle space(H5Screate_simple(1, &rows, nullptr), H5Sclose, s.final_path, what);
     const h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, s.final_path, what);
     if (rows > 0) {
@@ -461,19 +557,29 @@ void ResultWriter::write_records(const std::string& path, const std::vector<std:
     const h5::Handle dataset(H5Dcreate2(parent.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                              H5Dclose, s.final_path, what);
     if (rows > 0) {
-      h5::check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), s.final_path, what);
+      const void* data = texts.empty() ? static_cast<const void*>(values.data()) : packed.data();
+      h5::check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), s.final_path, what);
     }
-    nlohmann::ordered_json u = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < fields.size(); ++i) u[fields[i]] = units[i];
-    h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, u.dump(), s.final_path);
+    std::vector<std::string> names = fields, all_units = units, all_descriptions = descriptions;
+    for (const auto& t : texts) {
+      names.push_back(t.name);
+      all_units.emplace_back();
+      all_descriptions.push_back(t.description);
+    }
+    h5::write_string_attribute(dataset.get(), path, kDescriptionAttribute, description, s.final_path);
+    h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, json_object(names, all_units), s.final_path);
+    h5::write_string_attribute(dataset.get(), path, kDescriptionsAttribute, json_object(names, all_descriptions),
+                               s.final_path);
   } catch (const std::runtime_error&) {
     s.fail();
     throw;
   }
 }
 
-void ResultWriter::write_indices(const std::string& path, std::span<const std::int64_t> values) {
+void ResultWriter::write_indices(const std::string& path, std::span<const std::int64_t> values, const std::string& unit,
+                                 const std::string& description) {
   State& s = state("write_indices");
+  require_description(s.final_path, path, description);
   const std::string what = "write " + path;
   try {
     const auto [group, name] = split_path(path);
@@ -485,15 +591,19 @@ void ResultWriter::write_indices(const std::string& path, std::span<const std::i
     if (rows > 0) {
       h5::check(H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), s.final_path, what);
     }
+    h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, unit, s.final_path);
+    h5::write_string_attribute(dataset.get(), path, kDescriptionAttribute, description, s.final_path);
   } catch (const std::runtime_error&) {
     s.fail();
     throw;
   }
 }
 
-void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::size_t cols, std::span<const double> values,
-                                const std::string& unit) {
+void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::size_t cols,
+                                std::span<const double> values, const std::string& unit,
+                                const std::string& description) {
   State& s = state("write_matrix");
+  require_description(s.final_path, path, description);
   if (values.size() != rows * cols) {
     throw std::logic_error(s.final_path + ": matrix at " + path + ": " + std::to_string(values.size()) + " values for " +
                            std::to_string(rows) + " x " + std::to_string(cols));
@@ -542,6 +652,7 @@ void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::
       }
     }
     h5::write_string_attribute(dataset.get(), path, kUnitsAttribute, unit, s.final_path);
+    h5::write_string_attribute(dataset.get(), path, kDescriptionAttribute, description, s.final_path);
   } catch (const std::runtime_error&) {
     s.fail();
     throw;
@@ -549,12 +660,17 @@ void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::
 }
 
 ResultWriter::ColumnTable& ResultWriter::add_table(const std::string& group, std::vector<std::string> columns,
-                                                   std::vector<std::string> units) {
+                                                   std::vector<std::string> units,
+                                                   std::vector<std::string> descriptions) {
   State& s = state("add_table");
   if (columns.empty()) throw std::invalid_argument(s.final_path + ": table " + group + " has no columns");
-  if (units.size() != columns.size()) {
+  if (units.size() != columns.size() || descriptions.size() != columns.size()) {
     throw std::invalid_argument(s.final_path + ": table " + group + " has " + std::to_string(columns.size()) +
-                                " columns but " + std::to_string(units.size()) + " units");
+                                " columns but " + std::to_string(units.size()) + " units and " +
+                                std::to_string(descriptions.size()) + " descriptions");
+  }
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    require_description(s.final_path, join(group, columns[c]), descriptions[c]);
   }
   std::set<std::string> seen;
   for (const auto& name : columns) {
@@ -567,7 +683,7 @@ ResultWriter::ColumnTable& ResultWriter::add_table(const std::string& group, std
   }
   std::unique_ptr<ColumnTable> table;
   try {
-    table.reset(new ColumnTable(s, group, std::move(columns), units));
+    table.reset(new ColumnTable(s, group, std::move(columns), units, descriptions));
   } catch (const std::invalid_argument&) {
     throw;  // found before anything was created
   } catch (...) {
@@ -583,6 +699,9 @@ void ResultWriter::append_job(const JobRow& row) {
   if (!s.with_jobs) throw std::logic_error("append_job: this result set has no /jobs (omit_jobs)");
   try {
     if (!s.jobs.valid()) s.create_jobs();
+    if ((s.jobs_buffered + 1) * kJobRecordBytes > s.jobs_block.size()) {
+      s.jobs_block.resize(s.jobs_block.size() + kJobChunkRows * kJobRecordBytes);  // a short run touches little memory
+    }
     pack_job(row, &s.jobs_block[s.jobs_buffered * kJobRecordBytes]);
     if (++s.jobs_buffered == kJobBlockRows) s.flush_jobs(true);
   } catch (...) {

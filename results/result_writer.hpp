@@ -13,11 +13,18 @@
 // std::logic_error. A failed data write (append, add_table, commit) ends the writer: its
 // temporary file is removed and later calls throw std::logic_error. Not thread-safe.
 //
+// Every dataset, table column and summary value is written with its unit and a one-line
+// description (a Python user reads both from the attributes, docs/results.md); an empty
+// description is a programming error (std::logic_error naming the key). /meta always holds
+// "format_version" = kFormatVersion.
+//
 // Example:
 //   ResultWriter out("run.h5");
 //   out.write_meta({{"wattsim_version", "0.1.0"}, {"scenario", text}}, {{"seed", 42}});
-//   out.write_summary("/summary", {{"it_energy_kwh", 1250.0, "kWh"}});
-//   auto& ts = out.add_table("/timeseries", {"time_s", "it_power_w"}, {"s", "W"});
+//   out.write_summary("/summary", {{"it_energy_kwh", 1250.0, "kWh", "IT energy at the wall"}});
+//   out.describe_group("/timeseries", "Interval averages of the whole facility");
+//   auto& ts = out.add_table("/timeseries", {"time_s", "it_power_w"}, {"s", "W"},
+//                            {"Start of the interval", "Mean IT power"});
 //   ts.append(std::array{0.0, 4.2e5});
 //   out.append_job({.id = 1, .submit_s = 0, .start_s = 5, .end_s = 3600, .accelerators = 8});
 //   out.commit();
@@ -56,7 +63,7 @@ class ResultWriter {
    private:
     friend class ResultWriter;
     ColumnTable(State& writer, std::string group, std::vector<std::string> columns,
-                const std::vector<std::string>& units);
+                const std::vector<std::string>& units, const std::vector<std::string>& descriptions);
     // Writes the buffered rows. With `background` (a full block during the run) the block is
     // encoded on a worker thread and its chunks written at the next flush, as /jobs's are.
     void flush(bool background);
@@ -94,33 +101,52 @@ class ResultWriter {
   ~ResultWriter();
 
   // Attributes of /meta: strings (wattsim_version, scenario (the resolved scenario JSON text),
-  // command_line, created_utc, ...) and numbers (seed, ...). Names must not repeat.
+  // command_line, created_utc, currency, ...) and numbers (seed, ...). Names must not repeat;
+  // "format_version" is the writer's own (written when the file is created; std::logic_error).
   void write_meta(const std::vector<std::pair<std::string, std::string>>& strings,
                   const std::vector<std::pair<std::string, double>>& numbers);
-  // One float64 attribute per value on group (created with its parents as needed) and their
-  // units in the group's "units" attribute; may be called again for the same group with
-  // further names.
+  // One float64 attribute per value on group (created with its parents as needed), their
+  // units in the group's "units" attribute and their descriptions in its "descriptions"
+  // attribute (JSON objects {name: text}); may be called again for the same group with further
+  // names. A value without a description throws std::logic_error naming it.
   void write_summary(const std::string& group, const std::vector<SummaryValue>& values);
-  // A new table in group; units[i] is the unit of columns[i] ("" when dimensionless).
-  ColumnTable& add_table(const std::string& group, std::vector<std::string> columns, std::vector<std::string> units);
+  // Sets the "description" attribute of the group at path (created with its parents as
+  // needed), replacing an earlier one. For the groups that hold a table or a summary.
+  void describe_group(const std::string& path, const std::string& description);
+  // A new table in group; units[i] is the unit of columns[i] ("" when dimensionless, "1" for
+  // counts and ratios), descriptions[i] its one-line description (not empty): each column
+  // dataset gets the string attributes "units" and "description".
+  ColumnTable& add_table(const std::string& group, std::vector<std::string> columns, std::vector<std::string> units,
+                         std::vector<std::string> descriptions);
   // Appends a row to /jobs (created on first use, or by commit if no job was appended).
   void append_job(const JobRow& row);
   // A result set without /jobs (e.g. a batch's): commit() then creates none, and
   // append_job throws std::logic_error. Before any job.
   void omit_jobs();
+  // A text field of records: one UTF-8 string per row.
+  struct TextField {
+    std::string name;
+    std::string description;
+    std::vector<std::string> values;
+  };
   // A compound dataset at `path` (parents created) of float64 fields, one row per
-  // fields.size() values, all at once; its "units" attribute is a JSON object {field: unit}.
-  // pandas.DataFrame(f[path][:]) reads it.
-  void write_records(const std::string& path, const std::vector<std::string>& fields,
-                     const std::vector<std::string>& units, std::span<const double> values);
-  // A 1-D int64 dataset at `path`.
-  void write_indices(const std::string& path, std::span<const std::int64_t> values);
+  // fields.size() values, all at once, then the text fields (variable-length UTF-8, one value
+  // per row each). Its string attributes: "description" (the table's), "units" and
+  // "descriptions" (JSON objects {field: text}, text fields included, their unit ""; every
+  // description non-empty). pandas.DataFrame(f[path][:]) reads it (text fields as bytes).
+  void write_records(const std::string& path, const std::string& description, const std::vector<std::string>& fields,
+                     const std::vector<std::string>& units, const std::vector<std::string>& descriptions,
+                     std::span<const double> values, const std::vector<TextField>& texts = {});
+  // A 1-D int64 dataset at `path` (parents created), with string attributes "units" and
+  // "description".
+  void write_indices(const std::string& path, std::span<const std::int64_t> values, const std::string& unit,
+                     const std::string& description);
   // A 2-D float64 dataset at `path` (parents created) of rows x cols values in row-major order,
-  // chunked and compressed like the tables, with a string attribute "units" (the one unit of
-  // every value, e.g. "kW").
+  // chunked and compressed like the tables, with string attributes "units" (the one unit of
+  // every value, e.g. "kW") and "description".
   // numpy.asarray(f[path]) reads it as a rows x cols array.
   void write_matrix(const std::string& path, std::size_t rows, std::size_t cols, std::span<const double> values,
-                    const std::string& unit);
+                    const std::string& unit, const std::string& description);
   // Writes what is buffered, closes the file and renames it onto final_path. On failure throws
   // and removes the temporary file. Once only.
   void commit();

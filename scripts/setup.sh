@@ -16,6 +16,7 @@ packages=(
   libcli11-dev
   libbenchmark-dev
   libjemalloc2            # the SimGrid peer of bench/cluster_bench.py runs with it
+  clang-14 libclang-rt-14-dev llvm-14  # `make fuzz`: libFuzzer (libclang_rt.fuzzer), llvm-symbolizer
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-jsonschema
 )
 

@@ -25,6 +25,10 @@ constexpr Unit kMass[] = {{"g", 1e-3}, {"kg", 1.0}, {"t", 1000.0}};
 constexpr Unit kTemperature[] = {{"C", 1.0}, {"K", 1.0}};  // K is offset below
 constexpr Unit kFraction[] = {{"%", 0.01}};
 constexpr Unit kFrequency[] = {{"Hz", 1.0}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
+// Decimal (kB = 1000 B) and binary (KiB = 2^10 B) prefixes.
+constexpr Unit kDataSize[] = {{"B", 1.0},       {"kB", 1e3},      {"MB", 1e6},      {"GB", 1e9},
+                              {"TB", 1e12},     {"PB", 1e15},     {"KiB", 0x1p10},  {"MiB", 0x1p20},
+                              {"GiB", 0x1p30},  {"TiB", 0x1p40},  {"PiB", 0x1p50}};
 
 std::span<const Unit> units_of(Dimension d) {
   switch (d) {
@@ -37,6 +41,7 @@ std::span<const Unit> units_of(Dimension d) {
     case Dimension::kFraction: return kFraction;
     case Dimension::kMoney: return {};
     case Dimension::kFrequency: return kFrequency;
+    case Dimension::kDataSize: return kDataSize;
   }
   return {};
 }
@@ -76,6 +81,7 @@ std::string_view dimension_name(Dimension d) {
     case Dimension::kFraction: return "fraction";
     case Dimension::kMoney: return "amount of money";
     case Dimension::kFrequency: return "frequency";
+    case Dimension::kDataSize: return "data size";
   }
   return "quantity";
 }
@@ -91,6 +97,7 @@ std::string_view internal_unit(Dimension d) {
     case Dimension::kFraction: return "1";
     case Dimension::kMoney: return "1";
     case Dimension::kFrequency: return "Hz";
+    case Dimension::kDataSize: return "B";
   }
   return "";
 }
@@ -143,6 +150,8 @@ double parse_quantity(std::string_view text, Dimension d, QuantityOptions option
   }
 
   double value = number * factor;
+  // "1e308 GW": a finite number in a finite unit, but not in the internal unit.
+  if (!std::isfinite(value)) fail(text, d, "the number is out of range in " + std::string(internal_unit(d)));
   if (d == Dimension::kTemperature) {
     if (unit == "K") {
       if (number < 0.0) fail(text, d, "kelvins cannot be negative");

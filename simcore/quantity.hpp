@@ -11,6 +11,7 @@
 //   fraction           1               %  or a bare number     ("85 %" = 0.85)
 //   money              1               a bare number            (the currency is set elsewhere)
 //   frequency          Hz              Hz kHz MHz GHz
+//   data size          B               B kB MB GB TB PB KiB MiB GiB TiB PiB   (kB = 1000 B, KiB = 1024 B)
 //
 // A number may be followed by its unit with or without a space ("400 W", "400W"). Every unit
 // is case-sensitive (mW would be milliwatts, so MW and mW must not be confused). Errors quote
@@ -25,7 +26,9 @@
 
 namespace wattsim::simcore {
 
-enum class Dimension { kPower, kEnergy, kTime, kCarbonIntensity, kMass, kTemperature, kFraction, kMoney, kFrequency };
+enum class Dimension {
+  kPower, kEnergy, kTime, kCarbonIntensity, kMass, kTemperature, kFraction, kMoney, kFrequency, kDataSize
+};
 
 struct QuantityOptions {
   // Negative values are errors unless allowed (temperatures in C may always be negative,

@@ -40,7 +40,10 @@ std::vector<std::string> nearest_names(std::string_view name, const std::vector<
   const std::string needle = lowered(name);
   std::vector<std::pair<std::size_t, std::string>> scored;
   for (const auto& c : candidates) {
-    std::size_t d = edit_distance(name, c);
+    // The distance is at least the difference in length: skip the O(n m) table when that
+    // alone is over the threshold (a long unknown name against short candidates).
+    const std::size_t gap = name.size() > c.size() ? name.size() - c.size() : c.size() - name.size();
+    std::size_t d = gap > threshold ? gap : edit_distance(name, c);
     const std::string hay = lowered(c);
     if (d > threshold && !needle.empty() && (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos)) {
       d = threshold;

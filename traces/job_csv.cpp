@@ -1,8 +1,11 @@
 #include "traces/job_csv.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <iterator>
+#include <limits>
 
 #include "simcore/suggest.hpp"
 
@@ -160,10 +163,87 @@ void JobCsvReader::fail_time(std::string_view line, std::string_view field, Colu
   }
 }
 
+std::string JobCsvReader::location() const {
+  return path() + ":" + std::to_string(line_number());
+}
+
+// The job cannot end before max(submit, earliest start) + duration at full speed; a deadline
+// before that can never be met. Compared in whole microseconds, as the times are kept.
+void JobCsvReader::check_window(std::string_view line, std::string_view deadline_field, const Job& job,
+                                double duration_s) {
+  if (!job.deadline) return;
+  const bool from_earliest = job.earliest_start && *job.earliest_start > job.submit;
+  const SimTime start = from_earliest ? *job.earliest_start : job.submit;
+  const SimTime duration = SimTime::from_seconds(std::min(duration_s, kMaxSeconds));
+  if (duration_s <= kMaxSeconds && *job.deadline >= start && *job.deadline - start >= duration) return;
+  const std::string start_text = std::string(from_earliest ? "earliest_start_s " : "submit_s ") + seconds_text(start);
+  const std::string found =
+      *job.deadline < start ? "before the job may start (" + start_text + ")" : "before the job can end";
+  const std::string end = duration_s > kMaxSeconds ? "its end" : seconds_text(start + duration);
+  fail(line, deadline_field,
+       "deadline_s is " + quoted(deadline_field) + ", " + found + "; expected at least " + end + " (" + start_text +
+           " + duration_s " + seconds_text(duration) + " at full speed), or an empty cell");
+}
+
+void JobCsvReader::check_unique_id(std::string_view line, std::string_view id_field, std::uint64_t id) {
+  auto after = seen_ids_.upper_bound(id);  // the first range starting after id
+  if (after != seen_ids_.begin()) {
+    const auto before = std::prev(after);
+    if (before->second >= id) {
+      const std::size_t first = first_line_of(id);
+      fail(line, id_field,
+           "job_id " + std::to_string(id) + " is used again" +
+               (first > 0 ? " (first on line " + std::to_string(first) + ")" : std::string()) +
+               "; expected each job_id once");
+      return;
+    }
+    if (before->second + 1 == id) {  // extends the range before it, and may join the one after
+      before->second = id;
+      if (after != seen_ids_.end() && after->first == id + 1) {
+        before->second = after->second;
+        seen_ids_.erase(after);
+      }
+      return;
+    }
+  }
+  if (after != seen_ids_.end() && id != std::numeric_limits<std::uint64_t>::max() && after->first == id + 1) {
+    const std::uint64_t last = after->second;
+    seen_ids_.erase(after);
+    seen_ids_.emplace(id, last);
+    return;
+  }
+  seen_ids_.emplace(id, id);
+}
+
+std::size_t JobCsvReader::first_line_of(std::uint64_t id) const {
+  std::size_t id_index = 0;
+  while (id_index < columns_.size() && columns_[id_index] != Column::kJobId) ++id_index;
+  try {
+    LineReader again(path());
+    std::string_view line;
+    bool header = true;
+    std::vector<std::string_view> cells;
+    while (again.next(line) && again.line_number() < lines_.line_number()) {
+      if (line.empty()) continue;
+      if (header) {
+        header = false;
+        continue;
+      }
+      split_fields(line, ',', cells);
+      std::uint64_t value = 0;
+      if (id_index < cells.size() && parse_whole(cells[id_index], value) && value == id) return again.line_number();
+    }
+  } catch (const simcore::InputError&) {
+    // The file cannot be read again: the message goes without the first line.
+  }
+  return 0;
+}
+
 Job JobCsvReader::parse_row(std::string_view line) {
   Job job;
   job.beta = options_.default_beta;
   double duration_s = 0.0;
+  std::string_view id_field, deadline_field;
   const char* p = line.data();
   const char* const end = p + line.size();
   std::size_t index = 0;
@@ -188,6 +268,7 @@ Job JobCsvReader::parse_row(std::string_view line) {
       switch (column) {
         case Column::kJobId:
           if (!parse_whole(field, job.id)) fail_field(line, field, column);
+          id_field = field;
           break;
         case Column::kSubmit: {
           double seconds = 0.0;
@@ -208,7 +289,8 @@ Job JobCsvReader::parse_row(std::string_view line) {
           if (!parse_whole(field, job.accelerators) || job.accelerators < 1) fail_field(line, field, column);
           break;
         case Column::kDuration:
-          if (!parse_number(field, duration_s) || duration_s < 0.0) fail_field(line, field, column);
+          // Bounded as the other times: "1e308" on 2 accelerators would make the work infinite.
+          if (!parse_seconds(field, duration_s)) fail_time(line, field, column);
           break;
         case Column::kUtil:
           if (!parse_number(field, job.utilisation) || !(job.utilisation >= 0.0 && job.utilisation <= 1.0)) {
@@ -229,6 +311,7 @@ Job JobCsvReader::parse_row(std::string_view line) {
             break;
           }
           const SimTime t = SimTime::from_seconds(seconds);
+          if (column == Column::kDeadline) deadline_field = field;
           (column == Column::kEarliestStart ? job.earliest_start
            : column == Column::kDeadline    ? job.deadline
                                             : job.estimate) = t;
@@ -254,6 +337,10 @@ Job JobCsvReader::parse_row(std::string_view line) {
          "row has " + field_count_text(index + 1) + " and ends before column \"" +
              std::string(kNames[static_cast<std::size_t>(columns_[index + 1])]) + "\"; expected " +
              std::to_string(columns_.size()) + ", one per header column");
+  }
+  if (row_errors_.empty()) {
+    check_window(line, deadline_field, job, duration_s);
+    check_unique_id(line, id_field, job.id);
   }
   if (!row_errors_.empty()) {
     std::vector<simcore::Diagnostic> errors = std::move(row_errors_);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/catalog/json_text.hpp"
 #include "simcore/error.hpp"
 #include "simcore/suggest.hpp"
 #include "traces/csv_text.hpp"
@@ -82,27 +83,9 @@ std::string read_whole_file(const std::string& path) {
   return text;
 }
 
+// Located syntax errors, and duplicate keys (which would silently keep the last) are errors.
 json parse_json(const std::string& path, const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's byte offset (1-based, of the last byte read) -> line and column.
-    std::size_t line = 1;
-    const char* line_start = text.data();
-    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        line_start = text.data() + i + 1;
-      }
-    }
-    const std::size_t column =
-        column_of(std::string_view(line_start, text.data() + end - line_start), text.data() + end);
-    std::string what = e.what();
-    if (const auto cut = what.find("parse error"); cut != std::string::npos) what = what.substr(cut);
-    throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(column),
-                     "not valid JSON (" + what + "); expected an Open-Meteo response");
-  }
+  return catalog::parse_json_text(text, path, "an Open-Meteo response");
 }
 
 template <class Where>

@@ -33,7 +33,8 @@ JobGenerator::JobGenerator(GeneratorSpec spec, const simcore::RandomStreams& rng
       sizes_(rng.stream(stream_prefix + "sizes")),
       durations_(rng.stream(stream_prefix + "durations")),
       utilisation_(rng.stream(stream_prefix + "utilisation")),
-      beta_(rng.stream(stream_prefix + "beta")) {
+      beta_(rng.stream(stream_prefix + "beta")),
+      location_(stream_prefix.ends_with('/') ? stream_prefix.substr(0, stream_prefix.size() - 1) : stream_prefix) {
   const auto& a = spec_.arrivals;
   if (!(a.rate_per_s > 0.0) || !std::isfinite(a.rate_per_s)) {
     throw simcore::InputError("generator.arrivals", "rate must be positive");

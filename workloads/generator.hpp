@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "simcore/random.hpp"
@@ -66,6 +67,8 @@ class JobGenerator : public JobSource {
   // stream_prefix + "arrivals" and so on, so that several generators draw independently.
   JobGenerator(GeneratorSpec spec, const simcore::RandomStreams& rng, const std::string& stream_prefix = "");
   std::optional<Job> next() override;
+  // The stream prefix without its '/' ("generator[1]"); empty without a prefix.
+  std::string location() const override { return location_; }
 
  private:
   double draw_duration();
@@ -77,6 +80,7 @@ class JobGenerator : public JobSource {
   std::vector<double> size_cumulative_, duration_cumulative_;
   double t_s_ = 0.0;  // last candidate arrival, seconds
   std::uint64_t next_id_ = 0;
+  std::string location_;
 };
 
 }  // namespace wattsim::workloads

@@ -38,6 +38,9 @@ class JobSource {
   // The next job, or nothing at the end. Input errors throw simcore::InputError with where
   // the problem is (file:line:column for traces).
   virtual std::optional<Job> next() = 0;
+  // Where the last job returned came from, for messages ("jobs.csv:12", "generator[1]"); empty
+  // when there is nothing more to say than the job's id.
+  virtual std::string location() const { return {}; }
 };
 
 }  // namespace wattsim::workloads

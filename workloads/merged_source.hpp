@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "workloads/job.hpp"
@@ -14,7 +15,10 @@ namespace wattsim::workloads {
 class MergedJobSource final : public JobSource {
  public:
   explicit MergedJobSource(std::vector<std::unique_ptr<JobSource>> sources) : sources_(std::move(sources)) {
-    for (auto& s : sources_) heads_.push_back(s->next());
+    for (auto& s : sources_) {
+      heads_.push_back(s->next());
+      head_locations_.push_back(s->location());
+    }
   }
 
   std::optional<Job> next() override {
@@ -24,14 +28,20 @@ class MergedJobSource final : public JobSource {
     }
     if (best == heads_.size()) return std::nullopt;
     Job j = std::move(*heads_[best]);
+    location_ = std::move(head_locations_[best]);
     heads_[best] = sources_[best]->next();
+    head_locations_[best] = sources_[best]->location();
     j.id = next_id_++;
     return j;
   }
+  // The location its own stream gave the job when it was read (streams are read one ahead).
+  std::string location() const override { return location_; }
 
  private:
   std::vector<std::unique_ptr<JobSource>> sources_;
   std::vector<std::optional<Job>> heads_;
+  std::vector<std::string> head_locations_;
+  std::string location_;
   std::uint64_t next_id_ = 0;
 };
 

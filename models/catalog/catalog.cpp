@@ -1,13 +1,16 @@
 #include "models/catalog/catalog.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "models/catalog/json_reader.hpp"
+#include "models/catalog/json_text.hpp"
 #include "simcore/error.hpp"
 #include "simcore/suggest.hpp"
 
@@ -56,6 +59,36 @@ struct Origins {
   }
 };
 
+// The highest p-state frequency of an accelerator entry in the JSON document, Hz; nothing when
+// its p-states are not all readable (the entry's own errors say why when it is read).
+std::optional<double> highest_pstate_freq_hz(const json& entry) {
+  const auto it = entry.find("pstates");
+  if (it == entry.end() || !it->is_array() || it->empty()) return std::nullopt;
+  simcore::DiagnosticSink scratch;
+  JsonReader r(scratch);
+  double top = 0.0;
+  for (const json& s : *it) {
+    if (!s.is_object() || !s.contains("freq")) return std::nullopt;
+    const auto f = r.quantity_value(s["freq"], "", Dimension::kFrequency);
+    if (!f) return std::nullopt;
+    top = std::max(top, *f);
+  }
+  return top;
+}
+
+// Gives every base accelerator without "nominal_max_freq" its default (the highest p-state's
+// frequency) before the overrides apply, so that a patch replacing the p-states, or a new
+// entry extending it, keeps the part's nominal maximum as the reference of speed(f) instead of
+// quietly taking the highest state left.
+void pin_nominal_frequencies(json& doc) {
+  const auto accels = doc.find("accelerators");
+  if (accels == doc.end() || !accels->is_object()) return;
+  for (auto& [name, entry] : accels->items()) {
+    if (!entry.is_object() || entry.contains("nominal_max_freq")) continue;
+    if (const auto f = highest_pstate_freq_hz(entry)) entry["nominal_max_freq"] = *f;
+  }
+}
+
 // Applies the overrides to a copy of the base document. Entries that exist are patched field
 // by field; new entries start empty or from the entry they name in "extends", which may itself
 // be new in the same overrides (resolved in dependency order, so the order of names in the
@@ -65,6 +98,7 @@ json merge_overrides(const json& base, const json& overrides, Origins& origins, 
   json merged = base;
   JsonReader reader(errors);
   if (!reader.expect_object(overrides, origins.overrides_where)) return merged;
+  pin_nominal_frequencies(merged);
   reader.check_keys(overrides, origins.overrides_where, {"accelerators", "nodes", "curves"});
   for (std::string_view section : kSections) {
     const auto it = overrides.find(section);
@@ -220,8 +254,9 @@ void read_embodied(JsonReader& r, const json& v, const std::string& path, std::s
 std::optional<power::AcceleratorSpec> read_accelerator(JsonReader& r, const json& v, const std::string& path,
                                                        const std::string& name, bool strict) {
   if (!r.expect_object(v, path)) return std::nullopt;
-  r.check_keys(v, path, {"vendor", "tdp", "idle", "memory_gb", "memory_bandwidth_tb_s", "peak_tflops", "pstates",
-                         "embodied", "lifetime", "source"});
+  r.check_keys(v, path,
+               {"vendor", "tdp", "idle", "nominal_max_freq", "memory_gb", "memory_bandwidth_tb_s", "peak_tflops",
+                "pstates", "embodied", "lifetime", "source"});
   const std::size_t before = r.sink().size();
   power::AcceleratorSpec a;
   a.name = name;
@@ -229,6 +264,8 @@ std::optional<power::AcceleratorSpec> read_accelerator(JsonReader& r, const json
   a.source = r.string(v, "source", path, strict).value_or("");
   const auto tdp = r.quantity(v, "tdp", path, Dimension::kPower, true);
   const auto idle = r.quantity(v, "idle", path, Dimension::kPower, true);
+  const auto nominal = r.quantity(v, "nominal_max_freq", path, Dimension::kFrequency, false);
+  if (nominal && !(*nominal > 0.0)) r.sink().add(member_path(path, "nominal_max_freq"), "must be positive");
   a.memory_gb = r.number(v, "memory_gb", path, strict, 0.0, 1e6).value_or(0.0);
   a.memory_bandwidth_tb_s = r.number(v, "memory_bandwidth_tb_s", path, false, 0.0, 1e6).value_or(0.0);
   read_embodied(r, v, path, "accelerator", name, strict, a.embodied_kg, a.lifetime_years);
@@ -289,13 +326,23 @@ std::optional<power::AcceleratorSpec> read_accelerator(JsonReader& r, const json
       }
       a.pstates.push_back({*f, *si, *sm});
     }
-    if (tdp && !a.pstates.empty() && a.pstates.size() == it->size()) {
-      if (a.pstates.back().max_w > *tdp * (1.0 + 1e-9)) {
-        r.sink().add(spath + "[" + std::to_string(a.pstates.size() - 1) + "].max", "is above the TDP");
+    if (!a.pstates.empty() && a.pstates.size() == it->size()) {
+      for (std::size_t i = 0; i < a.pstates.size(); ++i) {
+        const std::string p = spath + "[" + std::to_string(i) + "]";
+        if (tdp && a.pstates[i].max_w > *tdp * (1.0 + 1e-9)) r.sink().add(member_path(p, "max"), "is above the TDP");
+        if (nominal && *nominal > 0.0 && a.pstates[i].freq_hz > *nominal * (1.0 + 1e-9)) {
+          r.sink().add(member_path(p, "freq"),
+                       "is " + format_number(a.pstates[i].freq_hz / 1e6) + " MHz, above nominal_max_freq (" +
+                           format_number(*nominal / 1e6) +
+                           " MHz), the nominal maximum that speed(f) is relative to; expected no p-state above it "
+                           "(a built-in entry keeps its own nominal maximum when its p-states are replaced: give "
+                           "nominal_max_freq too to add a faster state)");
+        }
       }
-      if (idle && *idle > a.pstates.front().idle_w) {
+      if (tdp && idle && *idle > a.pstates.front().idle_w) {
         r.sink().add(member_path(path, "idle"), "is above the lowest p-state's idle; an accelerator with no work draws the least");
       }
+      a.nominal_freq_hz = nominal.value_or(a.pstates.back().freq_hz);
     }
   }
   if (r.sink().size() != before) return std::nullopt;
@@ -448,7 +495,8 @@ Catalog load_catalog(const json& base, std::string_view base_where, const json* 
 }
 
 Catalog builtin_catalog(const json* overrides, std::string_view overrides_where) {
-  static const json base = json::parse(builtin_catalog_json());
+  // Checked like any input (a key repeated in data/catalog.json would silently lose a figure).
+  static const json base = parse_json_text(builtin_catalog_json(), "models/catalog/data/catalog.json", "the hardware catalog");
   return load_catalog(base, "built-in catalog", overrides, overrides_where);
 }
 

@@ -14,8 +14,13 @@
 //     service life it is amortised over: a time, "5 y"; stored in years of 365 d) are required
 //     in the base catalog and optional in a scenario's entries (0: not given), but "embodied"
 //     without "lifetime" is an error. A node's figure excludes its accelerators.
-// Loading validates every field (units, ranges, monotone p-states, references between
-// entries) and reports all problems at once with their JSON paths.
+//   - an accelerator's "nominal_max_freq" (the reference of speed(f), models/power/
+//     accelerator.hpp) defaults to its highest p-state's frequency. A built-in entry's is
+//     fixed before the overrides apply: replacing its p-states, or extending it, keeps the
+//     part's nominal maximum unless the patch gives "nominal_max_freq" itself.
+// Loading validates every field (units, ranges, monotone p-states, no p-state above the
+// nominal maximum frequency or drawing more than the TDP, references between entries) and
+// reports all problems at once with their JSON paths.
 //
 // This is the one library below app/ that reads JSON: the catalog's own data format. The
 // models themselves take plain structs.

@@ -12,9 +12,14 @@ double accelerator_power_w(const PState& state, double utilisation) {
   return state.idle_w + utilisation * (state.max_w - state.idle_w);
 }
 
-double relative_speed(double freq_hz, double f_max_hz, double beta) {
-  WATTSIM_ASSERT(freq_hz > 0.0 && freq_hz <= f_max_hz && beta >= 0.0 && beta <= 1.0, freq_hz, f_max_hz, beta);
-  return 1.0 / (beta * f_max_hz / freq_hz + (1.0 - beta));
+double relative_speed(double freq_hz, double f_nom_hz, double beta) {
+  WATTSIM_ASSERT(freq_hz > 0.0 && freq_hz <= f_nom_hz && beta >= 0.0 && beta <= 1.0, freq_hz, f_nom_hz, beta);
+  return 1.0 / (beta * f_nom_hz / freq_hz + (1.0 - beta));
+}
+
+double relative_speed(const AcceleratorSpec& spec, std::size_t pstate, double beta) {
+  WATTSIM_ASSERT(pstate < spec.pstates.size(), spec.name, pstate);
+  return relative_speed(spec.pstates[pstate].freq_hz, spec.speed_reference_hz(), beta);
 }
 
 PStateChoice select_pstate(const AcceleratorSpec& spec, double utilisation, double cap_w) {

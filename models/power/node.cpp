@@ -102,7 +102,7 @@ double Node::accelerator_power_w(std::size_t i) const {
 
 double Node::relative_speed(std::size_t i, double beta) const {
   const Accel& a = accels_.at(i);
-  return power::relative_speed(accel_->pstates[a.pstate].freq_hz, accel_->f_max_hz(), beta);
+  return power::relative_speed(*accel_, a.pstate, beta);
 }
 
 simcore::SimTime Node::power_on(simcore::SimTime now) {

@@ -98,6 +98,20 @@ void SupplySite::advance(SimTime now) {
   settle_to(now);
 }
 
+void SupplySite::settle_whole_intervals(SimTime now) {
+  if (finished_) throw std::logic_error("supply: settle after finish");
+  if (has_pending_ && pending_t_ < now) commit_demand();
+  for (;;) {
+    if (stale_) {
+      if (t_ >= now) return;  // the signals after t_ may not exist yet
+      refresh(t_);
+      stale_ = false;
+    }
+    if (next_break_ > now) return;
+    settle_to(next_break_);
+  }
+}
+
 void SupplySite::commit_demand() {
   has_pending_ = false;
   if (pending_w_ == signals_.demand_w) return;  // no new interval for an unchanged demand
@@ -113,7 +127,14 @@ void SupplySite::settle_to(SimTime now) {
   while (t_ < now) {
     const SimTime end = std::min(now, next_break_);
     const double dt = (end - t_).to_seconds();
+    const Flows before = listener_ != nullptr ? ledger_.hour() : Flows{};
     settle_lanes<double>(signals_, dt, battery_, dispatch_, state_, ledger_.hour());
+    if (listener_ != nullptr) {
+      const Flows& h = ledger_.hour();
+      const double cost = (h.cost_import - before.cost_import) -
+                          config_->costs.export_price_factor * (h.value_export - before.value_export);
+      listener_->on_settled(t_, end, (h.carbon_import - before.carbon_import) / 3.6e9, cost / 3.6e6);
+    }
     ledger_.add_ppa(ppa_w_ * dt);
     t_ = end;
     if (t_ < next_break_) break;

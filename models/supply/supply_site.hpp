@@ -23,6 +23,16 @@
 
 namespace wattsim::supply {
 
+// Told about each interval as it is settled, in time order (copies made by peek() tell no one).
+class SettlementListener {
+ public:
+  virtual ~SettlementListener() = default;
+  // [start, end) settled at constant demand: its operational carbon before credits
+  // (k x grid import, kgCO2e) and its energy cost before demand charges (import cost - export
+  // revenue, currency).
+  virtual void on_settled(simcore::SimTime start, simcore::SimTime end, double grid_kg, double energy_cost) = 0;
+};
+
 // value(t) = scale x series(t), repeating the series when periodic.
 struct ScaledSeries {
   double scale = 1.0;
@@ -58,11 +68,18 @@ class SupplySite {
   void set_demand(simcore::SimTime now, double demand_w);
   // Settles up to `now`.
   void advance(simcore::SimTime now);
+  // Settles every interval that ends at or before `now` without splitting one (up to the last
+  // demand change or signal breakpoint at or before now), so the intervals, and the numbers, are
+  // those of lazy settlement. Cheap when there is nothing to settle.
+  void settle_whole_intervals(simcore::SimTime now);
+  // Told of every interval settled from now on; null: no one. Not copied into peek()'s copies.
+  void set_listener(SettlementListener* listener) { listener_ = listener; }
   // Settles up to `end` and closes the open hour, month and year. Call once, at the end.
   void finish(simcore::SimTime end);
   // A copy settled up to `now`, leaving this one as it is (cheap: the series are shared).
   SupplySite peek(simcore::SimTime now) const {
     SupplySite copy = *this;
+    copy.listener_ = nullptr;
     copy.advance(now);
     return copy;
   }
@@ -108,6 +125,7 @@ class SupplySite {
   simcore::SimTime pending_t_;
   double pending_w_ = 0.0;
   bool finished_ = false;
+  SettlementListener* listener_ = nullptr;
 };
 
 }  // namespace wattsim::supply

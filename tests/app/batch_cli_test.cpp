@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "results/result_reader.hpp"
+#include "tests/app/batch_fixture.hpp"
 #include "tests/app/cli_helpers.hpp"
 
 using namespace wattsim;
@@ -18,33 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string write_json(const test::TempDir& dir, const std::string& name, const json& doc) {
-  const std::string path = dir.file(name);
-  std::ofstream(path) << doc.dump(2);
-  return path;
-}
-
-// CAISO's 2023 life-cycle intensity and prices, and San Francisco's solar: the series of
-// scenarios/solar-battery.json, named as a batch file names them.
-json caiso_region() {
-  const std::string data = test::source_path("scenarios/data/");
-  return {{"intensity",
-           {{"csv", data + "carbon/US-CAL-CISO_2023_hourly.csv"},
-            {"time_column", "Datetime (UTC)"},
-            {"value_column", "Carbon Intensity gCO₂eq/kWh (LCA)"},
-            {"unit", "g/kWh"}}},
-          {"price",
-           {{"csv", data + "prices/US-CAL-CISO_electricity_prices_2023.csv"},
-            {"time_column", "Datetime (UTC)"},
-            {"value_column", "Price (USD/MWh)"}}},
-          {"solar",
-           {{"cf",
-             {{"csv", data + "renewables/solcast2022_global_actual.csv"},
-              {"time_column", "datetime"},
-              {"value_column", "San Francisco"},
-              {"time_marks", "end"},
-              {"repeat", true}}}}}};
-}
+using test::caiso_region;
+using test::write_json;
 
 // The supply of scenarios/solar-battery.json as one variant.
 json solar_battery_variant() {

@@ -99,6 +99,12 @@ TEST_CASE("apply_set reads JSON values, else strings, and names bad paths", "[ap
   CHECK_THROWS_WITH(app::apply_set(doc, "a..b=1"), Contains("empty key"));
   CHECK_THROWS_WITH(app::apply_set(doc, "a.b[x]=1"), Contains("not an array index"));
   CHECK_THROWS_WITH(app::apply_set(doc, "=1"), Contains("KEY=VALUE"));
+  // tests/fuzz/regressions/scenario: the resolved scenario could not be written as JSON, and
+  // `wattsim run` failed after loading instead of naming the bad argument.
+  CHECK_THROWS_WITH(app::apply_set(doc, "a.name=caf\xff"), Contains("not UTF-8 text") && Contains("index 10: 0xFF") &&
+                                                               Contains("expected KEY=VALUE in UTF-8"));
+  CHECK_THROWS_WITH(app::apply_set(doc, "a.name=caf\xe9"), Contains("not UTF-8 text") && Contains("0xE9"));
+  CHECK(doc["a"]["name"] == "hello world");
 }
 
 TEST_CASE("each kind of scenario error is named by its JSON path", "[app][scenario][errors]") {
@@ -311,4 +317,143 @@ TEST_CASE("supply mistakes are named by their JSON path", "[app][scenario][suppl
         "expected \"start\" or \"end\"");
   check(R"({"price": {"csv": "cf.csv", "unit": "USD"}})", "supply.price.unit", "CURRENCY/kWh or CURRENCY/MWh");
   check(R"({"batery": {}})", "supply.batery", "did you mean \"battery\"");
+}
+
+TEST_CASE("a key given twice is an error at its line and column, with its JSON path", "[app][scenario][errors]") {
+  test::TempDir dir("dupkeys");
+  const std::string file =
+      dir.write("s.json",
+                "{\n"
+                "  \"name\": \"x\",\n"
+                "  \"facility\": {\"racks\": [{\"node\": \"DGX-H100\", \"count\": 2, \"count\": 3}]},\n"
+                "  \"name\": \"y\",\n"
+                "  \"workload\": {\"generator\": {\"mean_interarrival\": \"1 h\", \"sizes\": [[8, 1]], \"jobs\": 1,\n"
+                "                \"durations\": {\"lognormal\": {\"median\": \"1 h\", \"sigma\": 0}}}}\n"
+                "}\n");
+  const auto d = errors_of(file);
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].where == file + ":3:59");
+  CHECK(d[0].message ==
+        "duplicate key: facility.racks[0].count is given twice (first at line 3, column 47); expected each key once in "
+        "an object");
+  CHECK(d[1].where == file + ":4:3");
+  CHECK_THAT(d[1].message, Contains("duplicate key: name is given twice (first at line 2, column 3)"));
+  // In a --set value too, located in the value.
+  const std::string ok = dir.write("ok.json", kMinimal);
+  const auto set = errors_of(ok, {R"(workload.trace={"path": "a.csv", "path": "b.csv"})"});
+  REQUIRE(set.size() == 1);
+  CHECK(set[0].where == "--set workload.trace:1:19");
+  CHECK_THAT(set[0].message, Contains("duplicate key: path is given twice (first at line 1, column 2)"));
+  // Syntax errors keep their place.
+  const auto syntax = errors_of(dir.write("bad.json", "{\n  \"seed\": 1,\n  \"facility\": {,}\n}\n"));
+  REQUIRE(syntax.size() == 1);
+  CHECK(syntax[0].where == dir.file("bad.json") + ":3:16");
+  CHECK_THAT(syntax[0].message, Contains("not valid JSON (parse error") && Contains("expected a scenario"));
+}
+
+TEST_CASE("paths inside an object given with --set are relative to the scenario's folder, as in the file",
+          "[app][scenario]") {
+  test::TempDir dir("setpaths");
+  std::filesystem::create_directories(dir.path / "sub");
+  dir.write("sub/jobs.csv", "job_id,submit_s,gpus,duration_s,util\n0,0,1,10,1\n");
+  const std::string scenario = dir.write("sub/s.json", R"({
+    "facility": {"racks": [{"node": "DGX-H100"}]},
+    "workload": {"trace": {"path": "/nonexistent/jobs.csv"}}
+  })");
+  const auto object = app::load_scenario(scenario, {R"(workload.trace={"path": "jobs.csv"})"});
+  CHECK(object.workload.trace_path == (dir.path / "sub/jobs.csv").string());
+  const auto array = app::load_scenario(scenario, {R"(workload={"trace": {"path": "jobs.csv"}})"});
+  CHECK(array.workload.trace_path == (dir.path / "sub/jobs.csv").string());
+  // The field itself given with --set: the current directory. A later --set of the object
+  // holding it takes the field back to the scenario's folder.
+  const auto field = app::load_scenario(
+      scenario, {"workload.trace.path=" + (dir.path / "sub/jobs.csv").string(), "output.path=out.h5"});
+  CHECK(field.output.path == "out.h5");
+  const auto replaced =
+      app::load_scenario(scenario, {"workload.trace.path=elsewhere.csv", R"(workload.trace={"path": "jobs.csv"})"});
+  CHECK(replaced.workload.trace_path == (dir.path / "sub/jobs.csv").string());
+}
+
+TEST_CASE("a file that is not there: the error says which folder its relative path was resolved against",
+          "[app][scenario][errors]") {
+  test::TempDir dir("missing");
+  std::filesystem::create_directories(dir.path / "sub");
+  const std::string scenario = dir.write("sub/s.json", R"({
+    "horizon": "1 h",
+    "facility": {"racks": [{"node": "DGX-H100"}]},
+    "carbon": {"intensity": {"csv": "data/ci.csv"}},
+    "workload": {"trace": {"path": "jobs.csv"}}
+  })");
+  const auto d = errors_of(scenario);
+  REQUIRE(d.size() == 2);
+  const std::string folder = (dir.path / "sub").string();
+  CHECK(d[0].where == "workload.trace.path");
+  CHECK_THAT(d[0].message, Contains("relative paths are resolved against the scenario's folder, " + folder + ")"));
+  CHECK(d[1].where == "carbon.intensity.csv");
+  CHECK_THAT(d[1].message, Contains("data/ci.csv") && Contains("cannot open the file") &&
+                               Contains("relative paths are resolved against the scenario's folder, " + folder + ")"));
+  // Given with --set: the current directory.
+  const auto set = errors_of(scenario, {"workload.trace.path=nowhere/jobs.csv"});
+  REQUIRE(set.size() == 2);
+  CHECK_THAT(set[0].message, Contains("a path given with --set workload.trace.path is resolved against the current "
+                                      "directory, " +
+                                      std::filesystem::current_path().string() + ")"));
+  // An absolute path needs no note.
+  const auto absolute = errors_of(scenario, {R"(workload.trace={"path": "/nonexistent/jobs.csv"})"});
+  REQUIRE(absolute.size() == 2);
+  CHECK_THAT(absolute[0].message, Contains("/nonexistent/jobs.csv") && !Contains("resolved against"));
+}
+
+TEST_CASE("workload.oversize: \"error\" by default, \"skip\" counts the jobs it drops", "[app][scenario][oversize]") {
+  test::TempDir dir("oversize");
+  // 2 DGX-H100 nodes: 16 accelerators.
+  dir.write("jobs.csv", "job_id,submit_s,gpus,duration_s,util\n0,0,8,10,1\n1,1,32,10,1\n2,2,16,10,1\n3,3,17,10,1\n");
+  const std::string scenario = dir.write("s.json", R"({
+    "facility": {"racks": [{"node": "DGX-H100", "nodes_per_rack": 2}]},
+    "workload": {"trace": {"path": "jobs.csv"}}
+  })");
+  const auto strict = app::load_scenario(scenario);
+  CHECK(strict.resolved["workload"]["oversize"] == "error");
+  CHECK(strict.largest_site_accelerators() == 16);
+  auto source = strict.make_job_source(nullptr);
+  CHECK(source->next()->id == 0);
+  CHECK_THROWS_WITH(source->next(), Contains("job 1 needs 32 accelerators; the largest site has 16"));
+  CHECK(source->location() == dir.file("jobs.csv") + ":3");
+
+  const auto skip = app::load_scenario(scenario, {"workload.oversize=skip"});
+  auto skipping = skip.make_job_source(nullptr);
+  std::vector<std::uint64_t> ids;
+  while (auto j = skipping->next()) ids.push_back(j->id);
+  CHECK(ids == std::vector<std::uint64_t>{0, 2});
+  CHECK(skipping->skipped() == 2);
+
+  const auto bad = errors_of(scenario, {"workload.oversize=skipp"});
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].where == "workload.oversize");
+  CHECK_THAT(bad[0].message, Contains("expected \"error\"") && Contains("did you mean \"skip\""));
+}
+
+TEST_CASE("a generator size larger than the largest site is an error at that size", "[app][scenario][oversize]") {
+  test::TempDir dir("gensize");
+  const std::string scenario = dir.write("s.json", R"({
+    "horizon": "1 d",
+    "sites": [
+      {"name": "a", "facility": {"racks": [{"node": "DGX-H100", "count": 2, "nodes_per_rack": 4}]}},
+      {"name": "b", "facility": {"racks": [{"node": "DGX-H100", "count": 1, "nodes_per_rack": 4}, {"node": "CPU-server"}]}}
+    ],
+    "workload": {"generator": [
+      {"mean_interarrival": "1 h", "sizes": [[8, 1], [64, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}},
+      {"mean_interarrival": "1 h", "sizes": [[1, 1], [65, 1], [96, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}
+    ]}
+  })");
+  const auto d = errors_of(scenario);
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].where == "workload.generator[1].sizes[1]");
+  CHECK(d[0].message ==
+        "a job of 65 accelerators cannot fit: the largest site has 64 (a job runs within one site); "
+        "expected sizes up to 64");
+  CHECK(d[1].where == "workload.generator[1].sizes[2]");
+  // "skip" is for trace rows: a generator's sizes are known before the run.
+  CHECK(errors_of(scenario, {"workload.oversize=skip"}).size() == 2);
+  CHECK(errors_of(scenario, {"workload.generator[1].sizes=[[1, 1], [64, 1]]"}).empty());
 }

@@ -1,5 +1,6 @@
 #include "batch/evaluate.hpp"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -137,6 +138,27 @@ TEST_CASE("the SIMD paths (AVX2, AVX-512) equal the scalar path, bit for bit, fo
     batch::evaluate_simd(batch::view(groups[0]), std::span(variants).subspan(5, 3), few, level);
     for (std::size_t i = 0; i < 3; ++i) CHECK(same_bits(few[i], scalar[5 + i]));
   }
+}
+
+namespace {
+std::atomic<int> g_polls{0};
+bool cancel_after_three() noexcept { return ++g_polls > 3; }
+bool never_cancel() noexcept { return false; }
+}  // namespace
+
+TEST_CASE("a cancelled evaluation stops its threads at the next block and throws", "[batch]") {
+  const Inputs in;
+  std::vector<batch::Columns> groups = {batch::build_columns(in.columns(true, true, true))};
+  std::mt19937_64 gen(5);
+  std::vector<batch::VariantParams> variants;
+  for (int i = 0; i < 200; ++i) variants.push_back(random_variant(gen));
+  const auto plain = batch::evaluate_cpu(groups, variants, {2, batch::Simd::kNone});
+  const auto polled = batch::evaluate_cpu(groups, variants, {2, batch::Simd::kNone, never_cancel});
+  for (std::size_t i = 0; i < variants.size(); ++i) CHECK(same_bits(polled[i], plain[i]));
+  g_polls = 0;
+  CHECK_THROWS_AS(batch::evaluate_cpu(groups, variants, {2, batch::Simd::kNone, cancel_after_three}), batch::Cancelled);
+  // Each of the 2 threads polls once more after the third block, then stops: 200 blocks not run.
+  CHECK(g_polls <= 5);
 }
 
 TEST_CASE("a variant evaluates exactly as the simulator's online settlement", "[batch]") {

@@ -13,17 +13,6 @@ using simcore::SimTime;
 
 namespace {
 
-// A solar bell over each day (hourly steps), in simulated time, repeating.
-simcore::StepSeries solar_day() {
-  std::vector<SimTime> t;
-  std::vector<double> cf;
-  for (int h = 0; h < 24; ++h) {
-    t.push_back(SimTime::hours(h));
-    cf.push_back(h >= 6 && h < 18 ? 0.1 + 0.9 * (1.0 - std::abs(h - 11.5) / 6.0) : 0.0);
-  }
-  return simcore::StepSeries(t, cf, SimTime::days(1), "solar");
-}
-
 datacenter::WorldConfig config(const test::BenchHardware& hw) {
   datacenter::WorldConfig c;
   auto site = test::bench_site(hw, 4, 1.2);
@@ -31,7 +20,7 @@ datacenter::WorldConfig config(const test::BenchHardware& hw) {
       simcore::StepSeries({SimTime::zero(), SimTime::hours(8), SimTime::hours(20)}, {350.0, 150.0, 420.0}, SimTime::days(1));
   site.carbon_intensity_repeats = true;
   auto& s = site.supply;
-  s.renewables.push_back({20e3, solar_day(), true});  // 20 kW of solar
+  s.renewables.push_back({20e3, test::solar_day(), true});  // 20 kW of solar
   s.battery.capacity_j = 30e3 * 3600;                   // 30 kWh
   s.battery.max_charge_w = s.battery.max_discharge_w = 8e3;
   s.battery.charge_efficiency = s.battery.discharge_efficiency = 0.95;

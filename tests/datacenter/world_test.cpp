@@ -48,12 +48,18 @@ TEST_CASE("a small FIFO run gives the hand-computed energy, carbon and waits", "
   CHECK(t.carbon_location_kg == Approx(1.2 * 17'664'000.0 / 3.6e6 * 0.4).epsilon(1e-12));
   CHECK(t.peak_facility_power_w == Approx(1.2 * 6040.0).epsilon(1e-12));
   // Jobs: A 2340 W x 3600 s; B 3700 W x 1800 s; C (4 x 400 + 4/8 x 500) W x 600 s.
-  CHECK(rec.row(0).rec.energy_j == Approx(2340.0 * 3600).epsilon(1e-12));
-  CHECK(rec.row(1).rec.energy_j == Approx(3700.0 * 1800).epsilon(1e-12));
-  CHECK(rec.row(2).rec.energy_j == Approx(1850.0 * 600).epsilon(1e-12));
+  CHECK(rec.row(0).rec.dc_energy_j == Approx(2340.0 * 3600).epsilon(1e-12));
+  CHECK(rec.row(1).rec.dc_energy_j == Approx(3700.0 * 1800).epsilon(1e-12));
+  CHECK(rec.row(2).rec.dc_energy_j == Approx(1850.0 * 600).epsilon(1e-12));
   CHECK(rec.row(2).rec.start == SimTime::seconds(1800));
   CHECK(rec.row(2).rec.end == SimTime::seconds(2400));
-  CHECK(rec.row(0).rec.carbon_kg == Approx(2340.0 * 3600 / 3.6e6 * 0.4).epsilon(1e-12));
+  // Its share of the facility: no PSU or distribution losses, PUE 1.2, so 1.2 x its DC energy,
+  // at 400 g/kWh.
+  CHECK(rec.row(0).rec.it_energy_j == Approx(2340.0 * 3600).epsilon(1e-12));
+  CHECK(rec.row(0).rec.facility_energy_j == Approx(1.2 * 2340.0 * 3600).epsilon(1e-12));
+  CHECK(rec.row(0).rec.carbon_location_kg == Approx(1.2 * 2340.0 * 3600 / 3.6e6 * 0.4).epsilon(1e-12));
+  // No battery, no renewables: the grid carries the whole demand.
+  CHECK(rec.row(0).rec.carbon_grid_kg == Approx(rec.row(0).rec.carbon_location_kg).epsilon(1e-12));
   // Idle: node1 [1800, 2400) 4 x 60 + 0.5 x 500 = 490 W; [2400, 3600) 980 W.
   CHECK(t.idle_energy_j == Approx(490.0 * 600 + 980.0 * 1200).epsilon(1e-12));
   CHECK(t.jobs_energy_j == Approx(2340.0 * 3600 + 3700.0 * 1800 + 1850.0 * 600).epsilon(1e-12));
@@ -93,7 +99,7 @@ TEST_CASE("a carbon-intensity step series is integrated exactly across its steps
   CHECK(sum.jobs_completed == 0);
   REQUIRE(rec.jobs.size() == 1);
   CHECK(rec.jobs[0].rec.end == SimTime::max());  // unfinished: no end
-  CHECK(rec.jobs[0].rec.energy_j == Approx(3700.0 * 3600).epsilon(1e-12));
+  CHECK(rec.jobs[0].rec.dc_energy_j == Approx(3700.0 * 3600).epsilon(1e-12));
   REQUIRE(rec.intervals.size() == 1);
   CHECK(rec.intervals[0].carbon_intensity_g_per_kwh == Approx(200.0).epsilon(1e-12));
 }
@@ -151,54 +157,21 @@ TEST_CASE("a power cap stretches a running job by the speed law and lowers its p
   const auto sum = world.run();
   CHECK(sum.makespan == SimTime::seconds(5400));
   // 8 x 200 W + 500 W host, for 5400 s.
-  CHECK(rec.row(0).rec.energy_j == Approx(2100.0 * 5400).epsilon(1e-12));
+  CHECK(rec.row(0).rec.dc_energy_j == Approx(2100.0 * 5400).epsilon(1e-12));
   CHECK(sum.total.it_energy_j == Approx(2100.0 * 5400).epsilon(1e-12));
 }
 
 TEST_CASE("job energies, idle, losses and overhead add up to the facility energy over a long random run",
           "[datacenter][world]") {
-  // Real losses everywhere: PSU, UPS and PDU curves, PUE 1.3, two kinds of node.
-  test::BenchHardware hw;
-  hw.gpu.pstates = {{1.0e9, 70.0, 250.0}, {1.5e9, 80.0, 330.0}, {2.0e9, 90.0, 400.0}};
-  hw.node.base_idle_w = 800.0;
-  hw.node.base_busy_w = 1500.0;
-  hw.node.psu = power::EfficiencyCurve({{0.1, 0.90}, {0.2, 0.94}, {0.5, 0.96}, {1.0, 0.91}});
-  hw.node.psu_rated_w = 6000.0;
-  power::NodeSpec small = hw.node;
-  small.accelerator_count = 4;
+  test::LossyHardware hw;
   datacenter::WorldConfig config;
-  datacenter::SiteConfig site;
-  site.racks.push_back({6, 2, &hw.node, &hw.gpu, 30e3});
-  site.racks.push_back({4, 3, &small, &hw.gpu, 30e3});
-  site.distribution.ups = true;
-  site.distribution.ups_capacity_w = 400e3;
-  site.distribution.ups_curve = power::EfficiencyCurve({{0.1, 0.85}, {0.3, 0.91}, {0.5, 0.94}, {1.0, 0.95}});
-  site.distribution.pdus = 3;
-  site.distribution.pdu_capacity_w = 150e3;
-  site.distribution.pdu_curve = power::EfficiencyCurve({{0.1, 0.946}, {0.35, 0.979}, {1.0, 0.98}});
-  site.pue = 1.3;
+  datacenter::SiteConfig site = hw.site();
   site.carbon_intensity_g_per_kwh =
       simcore::StepSeries({SimTime::zero(), SimTime::hours(5), SimTime::hours(11)}, {350.0, 120.0, 500.0});
   config.sites.push_back(site);
   config.horizon = SimTime::days(2);
   config.output_interval = SimTime::minutes(15);
-
-  std::vector<workloads::Job> jobs;
-  std::uint64_t x = 12345;
-  const auto rnd = [&] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return static_cast<double>(x % 1'000'000) / 1e6;
-  };
-  double t = 0;
-  const std::uint32_t sizes[] = {1, 2, 4, 8, 16};
-  for (std::uint64_t i = 0; i < 3000; ++i) {
-    t += rnd() * 60;
-    workloads::Job j = test::job(i, t, sizes[static_cast<int>(rnd() * 5)], 60 + rnd() * 5000, 0.3 + 0.7 * rnd());
-    j.beta = rnd();
-    jobs.push_back(j);
-  }
+  const auto jobs = test::random_jobs(12345, 3000, 60.0);
   workloads::VectorJobSource source(jobs);
   CappingFifo policy(300.0);
   test::Recorder rec;
@@ -207,7 +180,7 @@ TEST_CASE("job energies, idle, losses and overhead add up to the facility energy
   const auto& s = sum.total;
   REQUIRE(sum.jobs_completed > 100);
   double job_records_j = 0.0;
-  for (const auto& r : rec.jobs) job_records_j += r.rec.energy_j;
+  for (const auto& r : rec.jobs) job_records_j += r.rec.dc_energy_j;
   CHECK(job_records_j == Approx(s.jobs_energy_j).epsilon(1e-9));
   const double parts = job_records_j + s.idle_energy_j + s.psu_loss_j + s.distribution_loss_j + s.overhead_j;
   CHECK(parts == Approx(s.facility_energy_j).epsilon(1e-9));
@@ -224,10 +197,17 @@ TEST_CASE("job energies, idle, losses and overhead add up to the facility energy
   CHECK(rec.intervals.size() == 2 * 24 * 4);
   CHECK(facility_j == Approx(s.facility_energy_j).epsilon(1e-9));
   CHECK(carbon_kg == Approx(s.carbon_location_kg).epsilon(1e-9));
-  // Per-job carbon never exceeds what the facility emitted.
-  double job_carbon = 0.0;
-  for (const auto& r : rec.jobs) job_carbon += r.rec.carbon_kg;
-  CHECK(job_carbon < s.carbon_location_kg);
+  // The jobs' shares of the facility and its carbon, with idle's, add up to the site's.
+  double job_facility_j = 0.0, job_it_j = 0.0, job_carbon = 0.0;
+  for (const auto& r : rec.jobs) {
+    job_facility_j += r.rec.facility_energy_j;
+    job_it_j += r.rec.it_energy_j;
+    job_carbon += r.rec.carbon_location_kg;
+  }
+  CHECK(job_facility_j == Approx(s.jobs.facility_j).epsilon(1e-12));
+  CHECK(job_it_j + s.idle.it_j == Approx(s.it_energy_j).epsilon(1e-9));
+  CHECK(job_facility_j + s.idle.facility_j == Approx(s.facility_energy_j).epsilon(1e-9));
+  CHECK(job_carbon + s.idle.location_kg == Approx(s.carbon_location_kg).epsilon(1e-9));
   CHECK(job_carbon > 0.3 * s.carbon_location_kg);
 }
 

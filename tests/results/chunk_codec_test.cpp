@@ -97,10 +97,12 @@ TEST_CASE("byte entropy of values and of steps", "[results][codec]") {
 }
 
 TEST_CASE("HDF5's shuffle and deflate filters decode shuffle_deflate's chunks", "[results][codec]") {
-  const std::size_t element_size = GENERATE(std::size_t{8}, std::size_t{52});
+  // Widths below, at and above the 8-byte blocks of the shuffle, odd ones (a /jobs row), and
+  // chunks whose length is not a multiple of its 8-element blocks or 64-element tiles.
+  const std::size_t element_size = GENERATE(std::size_t{5}, std::size_t{8}, std::size_t{52}, std::size_t{213});
   const int level = GENERATE(1, 9);
-  CAPTURE(element_size, level);
-  constexpr std::size_t kChunkElements = 4096;
+  const std::size_t kChunkElements = GENERATE(std::size_t{4096}, std::size_t{4099});
+  CAPTURE(element_size, level, kChunkElements);
   const auto raw = simulator_like_rows(3 * kChunkElements, element_size, 11);
   std::vector<std::span<const unsigned char>> chunks;
   for (std::size_t c = 0; c < 3; ++c) {

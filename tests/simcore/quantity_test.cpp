@@ -78,6 +78,10 @@ TEST_CASE("bad input quotes the text and says what was expected", "[simcore][qua
   CHECK_THROWS_WITH(parse_quantity("inf W", Dimension::kPower), Contains("not finite"));
   CHECK_THROWS_WITH(parse_quantity("nan W", Dimension::kPower), Contains("not finite"));
   CHECK_THROWS_WITH(parse_quantity("1e999 W", Dimension::kPower), Contains("out of range"));
+  // Found by fuzzing (tests/fuzz/regressions/quantity): the number fits a double, the watts do not.
+  CHECK_THROWS_WITH(parse_quantity("1e308 GW", Dimension::kPower),
+                    Contains("\"1e308 GW\"") && Contains("out of range in W"));
+  CHECK_THROWS_WITH(parse_duration("1e305 y"), Contains("out of range in s"));
   CHECK_THROWS_WITH(parse_quantity("-300 C", Dimension::kTemperature), Contains("absolute zero"));
   CHECK_THROWS_WITH(parse_quantity("-3 K", Dimension::kTemperature), Contains("kelvins cannot be negative"));
   CHECK_THROWS_WITH(parse_quantity("5 USD", Dimension::kMoney), Contains("expected a plain number"));
@@ -91,4 +95,23 @@ TEST_CASE("dimension names and units for messages", "[simcore][quantity]") {
   CHECK(internal_unit(Dimension::kCarbonIntensity) == "g/kWh");
   CHECK(internal_unit(Dimension::kEnergy) == "J");
   CHECK(accepted_units(Dimension::kMass) == "g, kg, t");
+}
+
+TEST_CASE("data sizes: decimal and binary prefixes, case-sensitive", "[simcore][quantity]") {
+  CHECK(parse_quantity("512 B", Dimension::kDataSize) == 512.0);
+  CHECK(parse_quantity("32 GB", Dimension::kDataSize) == 32e9);
+  CHECK(parse_quantity("1 kB", Dimension::kDataSize) == 1000.0);
+  CHECK(parse_quantity("1 KiB", Dimension::kDataSize) == 1024.0);
+  CHECK(parse_quantity("512 MiB", Dimension::kDataSize) == 512.0 * 1024 * 1024);
+  CHECK(parse_quantity("1.5 GiB", Dimension::kDataSize) == 1.5 * 1024 * 1024 * 1024);
+  CHECK(parse_quantity("2 TB", Dimension::kDataSize) == 2e12);
+  CHECK(parse_quantity("1 TiB", Dimension::kDataSize) == 1099511627776.0);
+  CHECK(parse_quantity("1 PB", Dimension::kDataSize) == 1e15);
+  CHECK(dimension_name(Dimension::kDataSize) == "data size");
+  CHECK(internal_unit(Dimension::kDataSize) == "B");
+  // "mb" would be millibits: units are case-sensitive, and a size needs its unit.
+  CHECK_THROWS_WITH(parse_quantity("32 gb", Dimension::kDataSize),
+                    Contains("a data size") && Contains("unknown unit \"gb\"") && Contains("KiB, MiB, GiB"));
+  CHECK_THROWS_WITH(parse_quantity("4096", Dimension::kDataSize), Contains("unit is missing"));
+  CHECK_THROWS_WITH(parse_quantity("-1 GB", Dimension::kDataSize), Contains("negative"));
 }

@@ -250,7 +250,8 @@ TEST_CASE("the brief's example: a non-number submit time", "[traces][job_csv]") 
   const TempDir dir;
   // The bad cell sits where the example has it: line 12, column 9.
   std::string text = kHeader;
-  for (int line = 2; line <= 11; ++line) text += "1000000," + std::to_string(line) + ",1,1,1\n";
+  for (int line = 2; line <= 11; ++line)
+    text += std::to_string(1000000 + line) + "," + std::to_string(line) + ",1,1,1\n";
   text += "1234567,abc,1,1,1\n";
   const std::string path = dir.write("jobs.csv", text);
   try {
@@ -282,6 +283,8 @@ TEST_CASE("bad values: what was found and what was expected", "[traces][job_csv]
       {"0,0,1,-5,1", ":2:7", "duration_s is \"-5\"; expected a number of seconds >= 0"},
       {"0,0,1,12x,1", ":2:7", "duration_s is \"12x\"; expected a number of seconds >= 0"},
       {"0,0,1,inf,1", ":2:7", "duration_s is \"inf\"; expected a number of seconds >= 0"},
+      // Found by fuzzing (tests/fuzz/regressions/job_csv): the work, 1e308 x 2, was infinite.
+      {"0,0,2,1e308,1", ":2:7", "duration_s is \"1e308\"; expected at most 9e12 seconds (285,000 years)"},
       {"0,0,1,1,1.5", ":2:9", "util is \"1.5\"; expected a number in [0, 1]"},
       {"0,0,1,1,-0.1", ":2:9", "util is \"-0.1\"; expected a number in [0, 1]"},
       {"0,0,1,1,nan", ":2:9", "util is \"nan\"; expected a number in [0, 1]"},
@@ -377,4 +380,76 @@ TEST_CASE("a 200,000-row trace streams through", "[traces][job_csv]") {
   CHECK(count == kRows);
   CHECK(work == expected_work);  // integers below 2^53: exact
   CHECK(reader.line_number() == kRows + 1);
+}
+
+TEST_CASE("a job_id used twice is an error at the second use, naming the first line", "[traces][job_csv]") {
+  const TempDir dir;
+  const std::string path = dir.write("dup.csv", kHeader + "0,0,1,1,1\n1,1,1,1,1\n\n2,2,1,1,1\n1,3,1,1,1\n");
+  JobCsvReader reader(path);
+  for (int i = 0; i < 3; ++i) REQUIRE(reader.next());
+  CHECK(reader.location() == path + ":5");
+  try {
+    reader.next();
+    FAIL("no error for a repeated job_id");
+  } catch (const simcore::InputError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where == path + ":6:1");
+    CHECK(e.diagnostics()[0].message == "job_id 1 is used again (first on line 3); expected each job_id once");
+  }
+}
+
+TEST_CASE("job_ids are remembered as ranges: any order, gaps, joins, and the largest id", "[traces][job_csv]") {
+  const TempDir dir;
+  // Ranges [5, 5], [7, 7], then 6 joins them; 0 and the largest uint64 stand alone.
+  std::string rows;
+  const std::vector<std::string> ids = {"5", "7", "6", "0", "18446744073709551615", "4", "8", "2"};
+  for (std::size_t i = 0; i < ids.size(); ++i) rows += ids[i] + "," + std::to_string(i) + ",1,1,1\n";
+  CHECK(read_all(dir.write("ok.csv", kHeader + rows)).size() == ids.size());
+  for (const std::string again : {"6", "4", "8", "0", "18446744073709551615", "5", "7", "2"}) {
+    const std::string path = dir.write("again.csv", kHeader + rows + again + ",99,1,1,1\n");
+    const auto error = error_of(path);
+    CHECK(error.where == path + ":" + std::to_string(ids.size() + 2) + ":1");
+    CHECK_THAT(error.message, Catch::Matchers::Contains("job_id " + again + " is used again"));
+  }
+  // Not a duplicate: the neighbours of every range.
+  for (const std::string fresh : {"1", "3", "9", "18446744073709551614"}) {
+    CHECK(read_all(dir.write("fresh.csv", kHeader + rows + fresh + ",99,1,1,1\n")).size() == ids.size() + 1);
+  }
+}
+
+TEST_CASE("a deadline the job cannot meet is an error at the deadline", "[traces][job_csv]") {
+  const TempDir dir;
+  const std::string header = "job_id,submit_s,gpus,duration_s,util,earliest_start_s,deadline_s\n";
+  SECTION("feasible windows, exactly met or open") {
+    const auto jobs =
+        read_all(dir.write("ok.csv", header + "0,100,2,50,1,200,250\n1,100,2,50,1,,150\n2,100,2,50,1,300,\n"
+                                              "3,100,2,50,1,20,150.000001\n"));
+    REQUIRE(jobs.size() == 4);
+    CHECK(jobs[0].deadline == SimTime::seconds(250));
+    CHECK(jobs[2].earliest_start == SimTime::seconds(300));
+  }
+  SECTION("before the earliest start") {
+    const std::string path = dir.write("early.csv", header + "0,100,2,50,1,200,150\n");
+    const auto error = error_of(path);
+    CHECK(error.where == path + ":2:18");
+    CHECK(error.message ==
+          "deadline_s is \"150\", before the job may start (earliest_start_s 200); expected at least "
+          "250 (earliest_start_s 200 + duration_s 50 at full speed), or an empty cell");
+  }
+  SECTION("after the start but before the job can end") {
+    const std::string path = dir.write("short.csv", header + "0,100,2,50,1,200,249.5\n");
+    CHECK(
+        error_of(path).message ==
+        "deadline_s is \"249.5\", before the job can end; expected at least 250 (earliest_start_s 200 + duration_s 50 "
+        "at full speed), or an empty cell");
+  }
+  SECTION("without an earliest start (or one before the submit time), from the submit time") {
+    const std::string path = dir.write("submit.csv", header + "0,100,2,50,1,,120\n");
+    CHECK(error_of(path).message ==
+          "deadline_s is \"120\", before the job can end; expected at least 150 (submit_s 100 + duration_s 50 at full "
+          "speed), or an empty cell");
+    const std::string before = dir.write("before.csv", header + "0,100,2,50,1,10,90\n");
+    CHECK_THAT(error_of(before).message,
+               Catch::Matchers::Contains("before the job may start (submit_s 100); expected at least 150"));
+  }
 }

@@ -368,3 +368,15 @@ TEST_CASE("small Open-Meteo files: offsets and every error", "[traces][weather]"
     CHECK(error.message == "cannot open the file: No such file or directory; expected a readable file");
   }
 }
+
+TEST_CASE("an Open-Meteo file with a key given twice is refused at the second", "[traces][weather]") {
+  const TempDir dir;
+  const std::string path = dir.write("twice.json",
+                                     "{\"utc_offset_seconds\": 0,\n \"utc_offset_seconds\": 3600,\n"
+                                     " \"hourly\": {\"time\": [\"2023-01-01T00:00\"], \"temperature_2m\": [1]}}");
+  const auto error = error_of([&] { read_open_meteo_json(path); });
+  CHECK(error.where == path + ":2:2");
+  CHECK(error.message ==
+        "duplicate key: utc_offset_seconds is given twice (first at line 1, column 2); expected each key "
+        "once in an object");
+}

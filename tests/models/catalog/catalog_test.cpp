@@ -1,6 +1,7 @@
 #include "models/catalog/catalog.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -85,12 +86,13 @@ const Diagnostic* find_where(const std::vector<Diagnostic>& diagnostics, const s
 
 TEST_CASE("the built-in catalog holds every required entry", "[catalog]") {
   const auto cat = builtin_catalog();
-  for (const char* name : {"V100-SXM2", "A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM", "H200-SXM", "B200", "L4", "T4",
-                           "MI250X", "MI300X", "TPU-v4", "TPU-v5e"}) {
+  for (const char* name : {"P100-SXM2", "V100-SXM2", "A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM", "H200-SXM", "B200",
+                           "L4", "T4", "MI250X", "MI300X", "TPU-v2", "TPU-v3", "TPU-v4", "TPU-v5e"}) {
     INFO(name);
     CHECK(cat.accelerators().count(name) == 1);
   }
-  for (const char* name : {"DGX-A100", "DGX-H100", "HGX-H200", "DGX-B200", "TPU-v4-host", "CPU-server"}) {
+  for (const char* name : {"DGX-1-P100", "DGX-A100", "DGX-H100", "HGX-H200", "DGX-B200", "TPU-v2-host", "TPU-v3-host",
+                           "TPU-v4-host", "CPU-server"}) {
     INFO(name);
     CHECK(cat.nodes().count(name) == 1);
   }
@@ -103,14 +105,25 @@ TEST_CASE("the built-in catalog holds every required entry", "[catalog]") {
 
 TEST_CASE("every built-in entry is well formed and names its source", "[catalog]") {
   const auto cat = builtin_catalog();
-  REQUIRE(cat.accelerators().size() >= 12);
+  REQUIRE(cat.accelerators().size() >= 15);
   for (const auto& [name, a] : cat.accelerators()) {
     INFO(name);
     CHECK(a.name == name);
-    CHECK(a.pstates.size() >= 3);
-    CHECK(a.pstates.size() <= 6);
     REQUIRE_FALSE(a.pstates.empty());
-    CHECK(a.pstates.back().max_w == a.tdp_w);
+    CHECK(a.pstates.size() <= 6);
+    if (a.pstates.size() > 1) {
+      // Modelled DVFS states: the top state's max is the TDP by construction (the data README).
+      CHECK(a.pstates.back().max_w == a.tdp_w);
+    } else {
+      // A part without published p-states (TPU v2, v3): one state at the measured maximum,
+      // which may lie well under the rated TDP (TPUs have no turbo).
+      CHECK(a.pstates.back().max_w <= a.tdp_w);
+      CHECK(a.vendor == "Google");
+    }
+    for (const auto& s : a.pstates) CHECK(s.max_w <= a.tdp_w);
+    // Every shipped entry's nominal maximum is its highest p-state (none is cut down).
+    CHECK(a.nominal_freq_hz == a.pstates.back().freq_hz);
+    CHECK(a.speed_reference_hz() == a.pstates.back().freq_hz);
     CHECK(a.idle_w <= a.pstates.front().idle_w);
     CHECK_FALSE(a.source.empty());
     CHECK_FALSE(a.vendor.empty());
@@ -118,7 +131,7 @@ TEST_CASE("every built-in entry is well formed and names its source", "[catalog]
     CHECK_FALSE(a.peak_tflops.empty());
     for (std::size_t i = 1; i < a.pstates.size(); ++i) CHECK(a.pstates[i].freq_hz > a.pstates[i - 1].freq_hz);
   }
-  REQUIRE(cat.nodes().size() >= 6);
+  REQUIRE(cat.nodes().size() >= 9);
   for (const auto& [name, n] : cat.nodes()) {
     INFO(name);
     CHECK(n.name == name);
@@ -157,7 +170,7 @@ TEST_CASE("built-in accelerator values are parsed with their units", "[catalog]"
   REQUIRE(h100.pstates.size() == 5);
   CHECK(h100.top_pstate() == 4);
   CHECK(h100.pstates[4].freq_hz == 1.98e9);  // "1980 MHz"
-  CHECK(h100.f_max_hz() == 1.98e9);
+  CHECK(h100.nominal_freq_hz == 1.98e9);     // not given: the highest p-state's
   CHECK(h100.pstates[4].idle_w == 120.0);
   CHECK(h100.pstates[4].max_w == 700.0);
   CHECK(h100.pstates[2].freq_hz == 1.53e9);  // "1530 MHz"
@@ -177,7 +190,7 @@ TEST_CASE("built-in accelerator values are parsed with their units", "[catalog]"
 
   const auto& b200 = cat.accelerator("B200");
   CHECK(b200.tdp_w == 1000.0);
-  CHECK(b200.f_max_hz() == 1.965e9);
+  CHECK(b200.nominal_freq_hz == 1.965e9);
 }
 
 TEST_CASE("built-in node values are parsed with their units", "[catalog]") {
@@ -951,7 +964,7 @@ TEST_CASE("a new node using a new accelerator", "[catalog][overrides]") {
   const auto cat = builtin_catalog(&overrides, "hardware");
   const auto& a = cat.accelerator("NPU-2");
   CHECK(a.tdp_w == 500.0);
-  CHECK(a.f_max_hz() == 2e9);
+  CHECK(a.nominal_freq_hz == 2e9);  // not given: its highest p-state's
   CHECK(a.memory_gb == 0.0);  // optional in overrides
   CHECK(a.source.empty());
   const auto& n = cat.node("NPU-2-box");
@@ -1141,4 +1154,292 @@ TEST_CASE("embodied carbon is optional in a scenario's own entries but needs a l
     CHECK(d[0].where == "hardware.nodes.DGX-B200.lifetime");
     CHECK(d[0].message == "must be positive");
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The nominal maximum frequency: the reference of speed(f)
+
+namespace {
+
+// H100-SXM's built-in p-states without the top one (1980 MHz).
+const char* const kH100WithoutTopState = R"({"accelerators": {"H100-SXM": {"pstates": [
+  {"freq": "990 MHz", "idle": "96 W", "max": "246 W"},
+  {"freq": "1260 MHz", "idle": "103 W", "max": "329 W"},
+  {"freq": "1530 MHz", "idle": "109 W", "max": "442 W"},
+  {"freq": "1755 MHz", "idle": "115 W", "max": "559 W"}]}}})";
+
+}  // namespace
+
+TEST_CASE("an H100 cut down to its lower p-states runs slower and uses the energy physics says",
+          "[catalog][overrides][speed]") {
+  const json overrides = json::parse(kH100WithoutTopState);
+  const auto cut_cat = builtin_catalog(&overrides, "hardware");
+  const auto& cut = cut_cat.accelerator("H100-SXM");
+  REQUIRE(cut.pstates.size() == 4);
+  power::Node node(cut_cat.node("DGX-H100"), &cut);
+  node.allocate(0, 1.0);  // uncapped: the highest state left, 1755 MHz at 559 W
+  REQUIRE(node.pstate(0) == 3);
+  REQUIRE(node.accelerator_power_w(0) == 559.0);
+  // accelerator.hpp's worked example: speed(1755 MHz) = 1 / (0.5 x 1980/1755 + 0.5) = 0.93976.
+  CHECK(node.relative_speed(0, 0.5) == Approx(0.93976).epsilon(1e-5));
+  CHECK(node.relative_speed(0, 1.0) == Approx(1755.0 / 1980.0).epsilon(1e-12));
+  CHECK(node.relative_speed(0, 0.0) == 1.0);
+  // One hour of full-speed work at beta 0.5: 559 W for 3600 / 0.93976 s = 594.83 Wh, not the
+  // 559 Wh a speed of 1 would give (20 % under the full part's 700 Wh at the same pace).
+  const power::WorkProgress job(3600.0, SimTime::zero(), node.relative_speed(0, 0.5));
+  CHECK(job.completion_time().to_seconds() == Approx(3830.77).epsilon(1e-5));
+  CHECK(node.accelerator_power_w(0) * job.completion_time().to_seconds() / 3600.0 == Approx(594.83).epsilon(1e-4));
+
+  // Exactly what the full H100 does when capped to that state.
+  const auto full_cat = builtin_catalog();
+  power::Node capped(full_cat.node("DGX-H100"), &full_cat.accelerator("H100-SXM"));
+  capped.allocate(0, 1.0);
+  capped.set_power_cap(0, 600.0);
+  REQUIRE(capped.pstate(0) == 3);
+  for (const double beta : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+    INFO(beta);
+    CHECK(node.relative_speed(0, beta) == capped.relative_speed(0, beta));
+    CHECK(node.accelerator_power_w(0) == capped.accelerator_power_w(0));
+  }
+}
+
+TEST_CASE("nominal_max_freq defaults to the highest p-state and is parsed with its unit", "[catalog][speed]") {
+  json base = small_catalog();
+  SECTION("not given") {
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.accelerator("X1").nominal_freq_hz == 2e9);
+    CHECK(power::relative_speed(cat.accelerator("X1"), 1, 1.0) == 0.75);
+  }
+  SECTION("given above every p-state") {
+    base["accelerators"]["X1"]["nominal_max_freq"] = "2.5 GHz";
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.accelerator("X1").nominal_freq_hz == 2.5e9);
+    CHECK(power::relative_speed(cat.accelerator("X1"), 2, 1.0) == 0.8);  // 2000 / 2500
+  }
+  SECTION("given as a plain number in Hz, equal to the top state") {
+    base["accelerators"]["X1"]["nominal_max_freq"] = 2e9;
+    const auto cat = load_catalog(base, "catalog");
+    CHECK(cat.accelerator("X1").nominal_freq_hz == 2e9);
+  }
+}
+
+TEST_CASE("a p-state above the nominal maximum frequency is reported with its path", "[catalog][errors][speed]") {
+  json base = small_catalog();
+  base.erase("nodes");
+  SECTION("one state above") {
+    base["accelerators"]["X1"]["nominal_max_freq"] = "1.8 GHz";
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.accelerators.X1.pstates[2].freq");
+    CHECK_THAT(d[0].message, StartsWith("is 2000 MHz, above nominal_max_freq (1800 MHz)"));
+    CHECK_THAT(d[0].message, Contains("expected no p-state above it"));
+  }
+  SECTION("each state above is reported") {
+    base["accelerators"]["X1"]["nominal_max_freq"] = "1200 MHz";
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].where == "catalog.accelerators.X1.pstates[1].freq");
+    CHECK(d[1].where == "catalog.accelerators.X1.pstates[2].freq");
+  }
+  SECTION("not positive") {
+    base["accelerators"]["X1"]["nominal_max_freq"] = "0 Hz";
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.accelerators.X1.nominal_max_freq");
+    CHECK(d[0].message == "must be positive");
+  }
+  SECTION("not a frequency") {
+    base["accelerators"]["X1"]["nominal_max_freq"] = "1980 W";
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where == "catalog.accelerators.X1.nominal_max_freq");
+    CHECK_THAT(d[0].message, Contains("frequency"));
+  }
+}
+
+TEST_CASE("the TDP must cover every p-state's max power", "[catalog][errors]") {
+  SECTION("inline: each state above the TDP is reported") {
+    json base = small_catalog();
+    base.erase("nodes");
+    base["accelerators"]["X1"]["tdp"] = "250 W";  // states draw up to 200, 300 and 400 W
+    const auto d = load_errors(base);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].where == "catalog.accelerators.X1.pstates[1].max");
+    CHECK(d[0].message == "is above the TDP");
+    CHECK(d[1].where == "catalog.accelerators.X1.pstates[2].max");
+  }
+  SECTION("a scenario lowering a built-in TDP") {
+    const json overrides = json::parse(R"({"accelerators": {"H100-SXM": {"tdp": "500 W"}}})");
+    const auto d = builtin_errors(overrides);
+    CHECK(find_where(d, "hardware.accelerators.H100-SXM.pstates[2].max") == nullptr);  // 442 W fits
+    CHECK(find_where(d, "hardware.accelerators.H100-SXM.pstates[3].max") != nullptr);  // 559 W
+    CHECK(find_where(d, "hardware.accelerators.H100-SXM.pstates[4].max") != nullptr);  // 700 W
+  }
+}
+
+TEST_CASE("a built-in entry keeps its nominal maximum frequency through overrides", "[catalog][overrides][speed]") {
+  SECTION("replacing its p-states") {
+    const json overrides = json::parse(kH100WithoutTopState);
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    CHECK(cat.accelerator("H100-SXM").nominal_freq_hz == 1.98e9);
+    CHECK(cat.accelerator("H100-SXM").pstates.back().freq_hz == 1.755e9);
+  }
+  SECTION("a new entry extending it") {
+    const json overrides = json::parse(R"({"accelerators": {"H100-slow": {"extends": "H100-SXM", "pstates": [
+      {"freq": "990 MHz", "idle": "96 W", "max": "246 W"}, {"freq": "1530 MHz", "idle": "109 W", "max": "442 W"}]}}})");
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    const auto& a = cat.accelerator("H100-slow");
+    CHECK(a.nominal_freq_hz == 1.98e9);
+    CHECK(power::relative_speed(a, 1, 1.0) == Approx(1530.0 / 1980.0).epsilon(1e-12));
+  }
+  SECTION("unless the patch gives its own") {
+    json overrides = json::parse(kH100WithoutTopState);
+    overrides["accelerators"]["H100-SXM"]["nominal_max_freq"] = "1755 MHz";
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    CHECK(cat.accelerator("H100-SXM").nominal_freq_hz == 1.755e9);
+    CHECK(power::relative_speed(cat.accelerator("H100-SXM"), 3, 0.5) == 1.0);
+  }
+  SECTION("or removes it: then the highest state left") {
+    json overrides = json::parse(kH100WithoutTopState);
+    overrides["accelerators"]["H100-SXM"]["nominal_max_freq"] = nullptr;
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    CHECK(cat.accelerator("H100-SXM").nominal_freq_hz == 1.755e9);
+  }
+  SECTION("a new entry of the scenario's own defaults to its highest p-state") {
+    const json overrides = json::parse(R"({"accelerators": {"NPU-4": {"tdp": "300 W", "idle": "30 W",
+      "pstates": [{"freq": "1 GHz", "idle": "40 W", "max": "200 W"}, {"freq": "1.4 GHz", "idle": "45 W", "max": "300 W"}]}}})");
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    CHECK(cat.accelerator("NPU-4").nominal_freq_hz == 1.4e9);
+  }
+}
+
+TEST_CASE("a faster p-state than a built-in entry's nominal maximum needs nominal_max_freq",
+          "[catalog][overrides][speed]") {
+  json overrides = json::parse(R"({"accelerators": {"H100-SXM": {"pstates": [
+    {"freq": "1530 MHz", "idle": "109 W", "max": "442 W"},
+    {"freq": "1980 MHz", "idle": "120 W", "max": "700 W"},
+    {"freq": "2100 MHz", "idle": "122 W", "max": "700 W"}]}}})");
+  SECTION("rejected with its path") {
+    const auto d = builtin_errors(overrides);
+    INFO(simcore::format_diagnostics(d));
+    REQUIRE(d.size() == 2);  // and the node built on it
+    CHECK(d[0].where == "hardware.accelerators.H100-SXM.pstates[2].freq");
+    CHECK_THAT(d[0].message, StartsWith("is 2100 MHz, above nominal_max_freq (1980 MHz)"));
+    CHECK_THAT(d[0].message, Contains("give nominal_max_freq too"));
+    CHECK(d[1].where == "built-in catalog.nodes.DGX-H100.accelerator");
+  }
+  SECTION("accepted with the nominal maximum raised") {
+    overrides["accelerators"]["H100-SXM"]["nominal_max_freq"] = "2100 MHz";
+    const auto cat = builtin_catalog(&overrides, "hardware");
+    const auto& h = cat.accelerator("H100-SXM");
+    CHECK(h.nominal_freq_hz == 2.1e9);
+    CHECK(power::relative_speed(h, 1, 1.0) == Approx(1980.0 / 2100.0).epsilon(1e-12));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The accelerators of Patterson et al. 2021 ("Carbon Emissions and Large Neural Network
+// Training"): P100, TPU v2, TPU v3, and their hosts
+
+TEST_CASE("P100-SXM2: the P100 of Patterson et al. 2021", "[catalog][patterson]") {
+  const auto cat = builtin_catalog();
+  const auto& p = cat.accelerator("P100-SXM2");
+  CHECK(p.vendor == "NVIDIA");
+  CHECK(p.tdp_w == 300.0);  // Patterson Table 1 (the SXM2 module; PCIe cards are 250 W)
+  CHECK(p.memory_gb == 16.0);
+  CHECK(p.peak_tflops.at("fp64") == 5.3);
+  CHECK(p.peak_tflops.at("fp32") == 10.6);
+  CHECK(p.peak_tflops.at("fp16") == 21.2);
+  CHECK(p.peak_tflops.size() == 3);
+  // Patterson's 19 TFLOP/s peak: fp16 at the 1328 MHz base clock, 3584 cores x 2 x 2 x f.
+  CHECK(3584.0 * 4.0 * 1.328e9 / 1e12 == Approx(19.0).margin(0.05));
+  REQUIRE(p.pstates.size() == 5);
+  CHECK(p.pstates[4].freq_hz == 1.48e9);  // boost clock, the nominal maximum
+  CHECK(p.nominal_freq_hz == 1.48e9);
+  CHECK(p.pstates[3].freq_hz == 1.328e9);  // base clock
+  CHECK(p.pstates[4].max_w == 300.0);
+  // Lower states: 60 + (300 - 60) (f / 1480)^2.4, rounded to the watt (as V100-SXM2).
+  for (const auto& s : p.pstates) {
+    INFO(s.freq_hz);
+    CHECK(s.max_w == Approx(60.0 + 240.0 * std::pow(s.freq_hz / 1.48e9, 2.4)).margin(0.5));
+  }
+  CHECK(p.pstates[0].max_w == 105.0);
+  CHECK(p.pstates[0].idle_w == 36.0);
+  CHECK(p.pstates[4].idle_w == 46.0);
+  CHECK(p.idle_w == 25.0);
+  CHECK(p.embodied_kg == 103.0);  // 6.1 + 16 x 0.4 + 120.8 x 300/400 = 103.1
+  CHECK_THAT(p.source, Contains("Patterson") && Contains("Table 1") && Contains("estimate"));
+}
+
+TEST_CASE("TPU-v3 and TPU-v2: single-state entries from Patterson et al. 2021 and Google", "[catalog][patterson]") {
+  const auto cat = builtin_catalog();
+  const auto& v3 = cat.accelerator("TPU-v3");
+  CHECK(v3.vendor == "Google");
+  CHECK(v3.tdp_w == 450.0);   // Patterson Table 4
+  CHECK(v3.idle_w == 123.0);  // Cloud TPU v3 docs: measured min
+  REQUIRE(v3.pstates.size() == 1);
+  CHECK(v3.pstates[0].idle_w == 123.0);
+  CHECK(v3.pstates[0].max_w == 262.0);  // measured max
+  CHECK(v3.pstates[0].freq_hz == 9.4e8);
+  CHECK(v3.nominal_freq_hz == 9.4e8);
+  // 123 TFLOP/s = 2 TensorCores x 2 MXUs x 128 x 128 MACs x 2 flops x f: f = 938 MHz.
+  CHECK(123e12 / (2.0 * 2.0 * 128.0 * 128.0 * 2.0) == Approx(v3.pstates[0].freq_hz).epsilon(3e-3));
+  CHECK(v3.peak_tflops.at("bf16") == 123.0);
+  CHECK(v3.memory_gb == 32.0);
+  CHECK(v3.memory_bandwidth_tb_s == 0.9);
+  CHECK(v3.embodied_kg == 156.0);  // 7 + 32 x 0.4 + 120.8 x 450/400 = 155.7
+  CHECK_THAT(v3.source, Contains("Table 4") && Contains("123/220/262"));
+
+  const auto& v2 = cat.accelerator("TPU-v2");
+  CHECK(v2.tdp_w == 280.0);  // Patterson Tables 1 and 4
+  // Derived: chip mean = 221 W (Table 3) - TPU v3's host share (283 - 220 = 63 W) = 158 W,
+  // scaled by TPU v3's measured min/mean and max/mean.
+  CHECK(v2.idle_w == Approx(158.0 * 123.0 / 220.0).margin(0.5));
+  REQUIRE(v2.pstates.size() == 1);
+  CHECK(v2.pstates[0].idle_w == v2.idle_w);
+  CHECK(v2.pstates[0].max_w == Approx(158.0 * 262.0 / 220.0).margin(0.5));
+  CHECK(v2.pstates[0].freq_hz == 7e8);
+  CHECK(46e12 / (2.0 * 1.0 * 128.0 * 128.0 * 2.0) == Approx(v2.pstates[0].freq_hz).epsilon(3e-3));
+  CHECK(v2.peak_tflops.at("bf16") == 46.0);
+  CHECK(v2.peak_tflops.count("int8") == 0);
+  CHECK(v2.memory_gb == 16.0);
+  CHECK(v2.embodied_kg == 97.0);  // 6.11 + 16 x 0.4 + 120.8 x 280/400 = 97.1
+
+  // One state: a cap below it is not met, and nothing runs slower than full speed.
+  const auto c = power::select_pstate(v3, 1.0, 200.0);
+  CHECK(c.index == 0);
+  CHECK_FALSE(c.meets_cap);
+  CHECK(power::relative_speed(v3, 0, 1.0) == 1.0);
+}
+
+TEST_CASE("the hosts of the Patterson accelerators reproduce its measured system power per chip",
+          "[catalog][patterson]") {
+  const auto cat = builtin_catalog();
+  // Patterson Table 3: average system power per processor, including memory, network
+  // interface, fans and host CPU: TPU v3 283 W +-10 %, TPU v2 221 W +-5 %. With every chip of
+  // a host at its mean chip power (TPU v3: Google's measured 220 W; TPU v2: the derived 158 W)
+  // the modelled wall power per chip falls inside those bands.
+  struct Case {
+    const char* node;
+    double chip_mean_w, per_chip_w, tolerance;
+  };
+  for (const Case& k : {Case{"TPU-v3-host", 220.0, 283.0, 0.10}, Case{"TPU-v2-host", 158.0, 221.0, 0.05}}) {
+    INFO(k.node);
+    const auto& spec = cat.node(k.node);
+    const auto& chip = cat.accelerator(spec.accelerator);
+    REQUIRE(spec.accelerator_count == 4);
+    power::Node node(spec, &chip);
+    const auto& s = chip.pstates[0];
+    const double u = (k.chip_mean_w - s.idle_w) / (s.max_w - s.idle_w);
+    for (std::size_t i = 0; i < 4; ++i) node.allocate(i, u);
+    CHECK(node.accelerator_power_w(0) == Approx(k.chip_mean_w).epsilon(1e-12));
+    CHECK(node.wall_power_w() / 4.0 == Approx(k.per_chip_w).epsilon(k.tolerance));
+  }
+  const auto& dgx1 = cat.node("DGX-1-P100");
+  CHECK(dgx1.accelerator == "P100-SXM2");
+  CHECK(dgx1.accelerator_count == 8);
+  CHECK(dgx1.psu_rated_w == 3200.0);
+  CHECK(dgx1.base_busy_w + 8 * 300.0 <= dgx1.psu_rated_w);
+  CHECK(cat.node("TPU-v3-host").psu_rated_w == 2200.0);
+  CHECK(cat.node("TPU-v2-host").accelerator == "TPU-v2");
 }

@@ -54,7 +54,7 @@ TEST_CASE("a cap below the lowest state's power picks the lowest state and says 
   CHECK_FALSE(c.meets_cap);
 }
 
-TEST_CASE("relative speed follows speed(f) = 1 / (beta f_max / f + 1 - beta)", "[power][accelerator]") {
+TEST_CASE("relative speed follows speed(f) = 1 / (beta f_nom / f + 1 - beta)", "[power][accelerator]") {
   CHECK(power::relative_speed(2.0e9, 2.0e9, 0.7) == 1.0);
   CHECK(power::relative_speed(1.0e9, 2.0e9, 0.0) == 1.0);   // memory-bound: frequency does not matter
   CHECK(power::relative_speed(1.0e9, 2.0e9, 1.0) == 0.5);   // compute-bound: time scales with 1/f
@@ -74,7 +74,7 @@ TEST_CASE("a capped job runs longer by exactly the speed law", "[power][accelera
     double energy_j;
   };
   for (const Case& k : {Case{0.0, 3600, 720'000.0}, Case{0.5, 5400, 1'080'000.0}, Case{1.0, 7200, 1'440'000.0}}) {
-    const double speed = power::relative_speed(gpu.pstates[choice.index].freq_hz, gpu.f_max_hz(), k.beta);
+    const double speed = power::relative_speed(gpu, choice.index, k.beta);
     const power::WorkProgress job(3600.0, SimTime::zero(), speed);
     const SimTime end = job.completion_time();
     CHECK(end == SimTime::seconds(k.runtime_s));
@@ -108,4 +108,52 @@ TEST_CASE("the worked example in accelerator.hpp holds for the catalog's H100", 
   const double speed = power::relative_speed(1.755e9, 1.98e9, 0.5);
   CHECK(speed == Approx(0.93976).epsilon(1e-5));
   CHECK(c.power_w * 3600.0 / speed / 3600.0 == Approx(500.34).epsilon(1e-4));  // Wh for one hour of work
+}
+
+TEST_CASE("speed is relative to the nominal maximum frequency, not the highest p-state listed",
+          "[power][accelerator]") {
+  // TestGPU cut down to its two lower states; its nominal maximum stays 2000 MHz.
+  power::AcceleratorSpec cut = test::test_gpu();
+  cut.pstates.pop_back();
+  cut.nominal_freq_hz = 2.0e9;
+  CHECK(cut.speed_reference_hz() == 2.0e9);
+  CHECK(power::relative_speed(cut, 1, 1.0) == 0.75);  // 1500 / 2000
+  CHECK(power::relative_speed(cut, 1, 0.5) == Approx(1.0 / (0.5 * 2.0 / 1.5 + 0.5)).epsilon(1e-15));
+  CHECK(power::relative_speed(cut, 1, 0.0) == 1.0);
+  // Uncapped at u = 1 it runs in its top listed state (300 W) at speed 0.75: one hour of
+  // full-speed work takes 4800 s and 1.44 MJ, the same energy as the full part at 400 W for
+  // 3600 s when beta = 1. Relative to 1500 MHz it would take 3600 s and 1.08 MJ: a "saving"
+  // the hardware cannot make.
+  const auto choice = select_pstate(cut, 1.0, kNoCap);
+  REQUIRE(choice.index == 1);
+  const power::WorkProgress job(3600.0, SimTime::zero(), power::relative_speed(cut, choice.index, 1.0));
+  CHECK(job.completion_time() == SimTime::seconds(4800));
+  CHECK(choice.power_w * job.completion_time().to_seconds() == Approx(1.44e6).epsilon(1e-12));
+
+  // Without a nominal frequency (0) the reference is the highest p-state's.
+  power::AcceleratorSpec plain = test::test_gpu();
+  CHECK(plain.nominal_freq_hz == 0.0);
+  CHECK(plain.speed_reference_hz() == 2.0e9);
+  CHECK(power::relative_speed(plain, 1, 1.0) == 0.75);
+  CHECK(power::relative_speed(plain, 2, 1.0) == 1.0);
+}
+
+TEST_CASE("an accelerator with a single p-state", "[power][accelerator]") {
+  // TPU-like: one state, 940 MHz, 123-262 W, TDP above the measured maximum.
+  power::AcceleratorSpec tpu;
+  tpu.name = "OneState";
+  tpu.tdp_w = 450.0;
+  tpu.idle_w = 123.0;
+  tpu.pstates = {{9.4e8, 123.0, 262.0}};
+  tpu.nominal_freq_hz = 9.4e8;
+  CHECK(tpu.top_pstate() == 0);
+  auto c = select_pstate(tpu, 0.5, kNoCap);
+  CHECK(c.index == 0);
+  CHECK(c.power_w == 192.5);  // 123 + 0.5 * 139
+  CHECK(c.meets_cap);
+  c = select_pstate(tpu, 1.0, 200.0);  // nothing to step down to: the cap is not met
+  CHECK(c.index == 0);
+  CHECK(c.power_w == 262.0);
+  CHECK_FALSE(c.meets_cap);
+  CHECK(power::relative_speed(tpu, 0, 1.0) == 1.0);
 }

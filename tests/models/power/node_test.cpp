@@ -113,3 +113,30 @@ TEST_CASE("a boot sequence draws exactly the boot energy", "[power][node]") {
   CHECK(tree.input_energy_j(e, end) == Approx((5'000.0 + 450'000.0 + 132'000.0) / 0.90).epsilon(1e-12));
   CHECK(tree.input_energy_j(tree.root(), end) == tree.input_energy_j(e, end));
 }
+
+TEST_CASE("a node's speed is relative to its accelerator's nominal maximum frequency", "[power][node]") {
+  // TestGPU cut down to its 1000 and 1500 MHz states, nominal maximum still 2000 MHz: a job in
+  // the top listed state runs at 1500/2000 when compute-bound, as it would on the full part
+  // capped to that state.
+  power::AcceleratorSpec cut = test::test_gpu();
+  cut.pstates.pop_back();
+  cut.nominal_freq_hz = 2.0e9;
+  const auto spec = test::test_node();
+  Node node(spec, &cut);
+  node.allocate(0, 1.0);
+  CHECK(node.pstate(0) == 1);
+  CHECK(node.accelerator_power_w(0) == 300.0);
+  CHECK(node.relative_speed(0, 1.0) == 0.75);
+  CHECK(node.relative_speed(0, 0.0) == 1.0);
+
+  const auto full_gpu = test::test_gpu();
+  Node full(spec, &full_gpu);
+  full.allocate(0, 1.0);
+  full.set_power_cap(0, 300.0);
+  REQUIRE(full.pstate(0) == 1);
+  for (const double beta : {0.0, 0.3, 0.5, 1.0}) {
+    INFO(beta);
+    CHECK(node.relative_speed(0, beta) == full.relative_speed(0, beta));
+    CHECK(node.accelerator_power_w(0) == full.accelerator_power_w(0));
+  }
+}
