@@ -142,6 +142,12 @@ std::optional<std::int64_t> JsonReader::integer(const json& object, std::string_
                                           (v->is_number() ? v->dump() : json_type_name(*v)));
     return std::nullopt;
   }
+  // nlohmann keeps integers above INT64_MAX as unsigned: compare those as they were written.
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    sink_.add(member_path(path, key), "found " + v->dump() + "; expected a whole number in [" + std::to_string(min) +
+                                          ", " + std::to_string(max) + "]");
+    return std::nullopt;
+  }
   const auto x = v->get<std::int64_t>();
   if (x < min || x > max) {
     sink_.add(member_path(path, key), "found " + std::to_string(x) + "; expected a whole number in [" +

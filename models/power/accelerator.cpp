@@ -49,7 +49,12 @@ double WorkProgress::remaining_at(simcore::SimTime now) const {
 }
 
 simcore::SimTime WorkProgress::completion_time() const {
-  return last_ + simcore::SimTime::from_us(static_cast<std::int64_t>(std::llround(remaining_ / rate_ * 1e6)));
+  // Saturates: work that would end past the last representable instant (a trace's largest
+  // times, slowed by a cap) never completes, instead of overflowing.
+  const double us = remaining_ / rate_ * 1e6;
+  const double room_us = static_cast<double>(simcore::SimTime::max().us() - last_.us());
+  if (!(us < room_us)) return simcore::SimTime::max();
+  return last_ + simcore::SimTime::from_us(static_cast<std::int64_t>(std::llround(us)));
 }
 
 }  // namespace wattsim::power

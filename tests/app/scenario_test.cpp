@@ -130,6 +130,9 @@ TEST_CASE("each kind of scenario error is named by its JSON path", "[app][scenar
   check(R"({"facility": {"racks": [{"count": 2}]}})", "facility.racks[0].node", "required");
   // Out of range.
   check(R"({"facility": {"pue": 0.8, "racks": [{"node": "DGX-H100"}]}})", "facility.pue", "found 0.8; expected a number in [1, 10]");
+  // A whole number above the signed 64-bit range is named as written (it read as -1 before).
+  check(R"({"seed": 18446744073709551615, "facility": {"racks": [{"node": "DGX-H100"}]}})", "seed",
+        "found 18446744073709551615");
   // Unreadable file.
   check(("{" + base_facility + ", " + base_workload + "}").c_str(), "workload.trace.path", "missing.csv");
   // A policy that does not exist, and a parameter that does not exist.

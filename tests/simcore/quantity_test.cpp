@@ -78,7 +78,7 @@ TEST_CASE("bad input quotes the text and says what was expected", "[simcore][qua
   CHECK_THROWS_WITH(parse_quantity("inf W", Dimension::kPower), Contains("not finite"));
   CHECK_THROWS_WITH(parse_quantity("nan W", Dimension::kPower), Contains("not finite"));
   CHECK_THROWS_WITH(parse_quantity("1e999 W", Dimension::kPower), Contains("out of range"));
-  // Found by fuzzing (tests/fuzz/regressions/quantity): the number fits a double, the watts do not.
+  // Fuzz regression (tests/fuzz/regressions/quantity): the number fits a double, the watts do not.
   CHECK_THROWS_WITH(parse_quantity("1e308 GW", Dimension::kPower),
                     Contains("\"1e308 GW\"") && Contains("out of range in W"));
   CHECK_THROWS_WITH(parse_duration("1e305 y"), Contains("out of range in s"));

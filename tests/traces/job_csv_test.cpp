@@ -283,7 +283,7 @@ TEST_CASE("bad values: what was found and what was expected", "[traces][job_csv]
       {"0,0,1,-5,1", ":2:7", "duration_s is \"-5\"; expected a number of seconds >= 0"},
       {"0,0,1,12x,1", ":2:7", "duration_s is \"12x\"; expected a number of seconds >= 0"},
       {"0,0,1,inf,1", ":2:7", "duration_s is \"inf\"; expected a number of seconds >= 0"},
-      // Found by fuzzing (tests/fuzz/regressions/job_csv): the work, 1e308 x 2, was infinite.
+      // Fuzz regression (tests/fuzz/regressions/job_csv): the work, 1e308 x 2, was infinite.
       {"0,0,2,1e308,1", ":2:7", "duration_s is \"1e308\"; expected at most 9e12 seconds (285,000 years)"},
       {"0,0,1,1,1.5", ":2:9", "util is \"1.5\"; expected a number in [0, 1]"},
       {"0,0,1,1,-0.1", ":2:9", "util is \"-0.1\"; expected a number in [0, 1]"},

@@ -94,6 +94,12 @@ TEST_CASE("work done is the integral of speed across rate changes", "[power][acc
   CHECK(job.remaining_at(SimTime::seconds(5000)) == 0.0);  // never negative
   CHECK_THROWS_AS(job.set_rate(SimTime::seconds(2100), 0.0), std::invalid_argument);
   CHECK_THROWS_AS(power::WorkProgress(-1.0, SimTime::zero(), 1.0), std::invalid_argument);
+  // Work that would end past the last representable instant saturates instead of overflowing
+  // (a trace's largest submit time plus its largest duration, slowed by a cap).
+  const power::WorkProgress late(9e12, SimTime::from_seconds(8e12), 0.5);
+  CHECK(late.completion_time() == SimTime::max());
+  const power::WorkProgress fits(3600.0, SimTime::from_seconds(8e12), 0.5);
+  CHECK(fits.completion_time() == SimTime::from_seconds(8e12) + SimTime::hours(2));
 }
 
 TEST_CASE("the worked example in accelerator.hpp holds for the catalog's H100", "[power][accelerator]") {
