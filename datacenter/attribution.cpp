@@ -195,6 +195,7 @@ void SiteShares::on_settled(SimTime start, SimTime end, double grid_kg, double e
   idle_grid_kg_ += grid_rate * (x_end - x_start);
   idle_cost_ += cost_rate * (x_end - x_start);
   settled_ = end;
+  ++settlements_;
   while (first_breakpoint_ + 1 < breakpoints_.size() && breakpoints_[first_breakpoint_ + 1].t <= end) ++first_breakpoint_;
   drop_front(breakpoints_, first_breakpoint_);
   drop_front(terms_, first_term_);

@@ -75,6 +75,8 @@ class SiteShares final : public supply::SettlementListener {
   bool settled(Account a) const { return accounts_[a].pending_terms == 0; }
   // Gives the account back (its totals are read).
   void close(Account a);
+  // How many intervals the settlement has reported: a change means terms may have resolved.
+  std::uint64_t settlements() const { return settlements_; }
 
   // Idle's charges, including the spans without DC power.
   Attributed idle(simcore::SimTime now, double k_integral) const;
@@ -136,6 +138,7 @@ class SiteShares final : public supply::SettlementListener {
   std::vector<Term> terms_;  // unresolved from first_term_ on, in time order
   std::size_t first_term_ = 0;
   double idle_grid_kg_ = 0.0, idle_cost_ = 0.0;
+  std::uint64_t settlements_ = 0;
 };
 
 }  // namespace wattsim::datacenter

@@ -47,6 +47,7 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
   demand_committed_.assign(state_.sites.size(), false);
   demand_last_w_.assign(state_.sites.size(), 0.0);
   finishing_.resize(state_.sites.size());
+  emitted_at_.assign(state_.sites.size(), 0);
   jobs_charged_.resize(state_.sites.size());
 }
 
@@ -269,7 +270,7 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
   settle();
   dispatch_thermal();
   for (std::uint32_t s = 0; s < finishing_.size(); ++s) {
-    if (!finishing_[s].empty()) emit_settled(s);
+    if (!finishing_[s].empty() && state_.sites[s].shares->settlements() != emitted_at_[s]) emit_settled(s);
   }
   if (!config_.horizon && !decision_due_ && nothing_left()) sim.request_stop();
 }
@@ -510,6 +511,7 @@ void World::emit_record(std::uint32_t site, JobRecord& rec, SiteShares::Account 
 void World::emit_settled(std::uint32_t site) {
   auto& queue = finishing_[site];
   const SiteShares& shares = *state_.sites[site].shares;
+  emitted_at_[site] = shares.settlements();
   while (!queue.empty() && shares.settled(state_.running[queue.front().slot].account)) {
     Finishing& f = queue.front();
     const RunningJob& r = state_.running[f.slot];

@@ -220,6 +220,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
   // Jobs submitted before their earliest start: a min-heap by (earliest start, arrival order).
   std::vector<QueuedJob> held_;
   std::vector<std::deque<Finishing>> finishing_;  // per site
+  std::vector<std::uint64_t> emitted_at_;         // per site: the settlements seen by emit_settled
   std::vector<Attributed> jobs_charged_;          // per site: the jobs' shares, as they are recorded
   simcore::SimTime makespan_;
   simcore::SimTime last_tick_;
