@@ -410,3 +410,54 @@ TEST_CASE("a run in which no job can run says so instead of printing ratios of z
   CHECK(std::isnan(s.at("pue")));  // no energy: no ratio, not 0
   CHECK(std::isnan(s.at("mean_accelerator_utilisation")));
 }
+
+TEST_CASE("/capacity_violations names each overloaded element, and its rows add up to the summary", "[app][e2e]") {
+  test::TempDir dir("capacity");
+  const std::string out = dir.file("c.h5");
+  // Racks rated below what a busy rack of the default fleet draws.
+  const auto r = test::wattsim("run " + test::source_path("scenarios/default.json") +
+                               " -q --set 'horizon=1 d' --set 'facility.racks[0].capacity=9 kW' -o " + out);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const auto s = summary_of(out);
+  REQUIRE(s.at("capacity_violations") > 0);
+  const results::ResultReader reader(out);
+  const auto v = reader.records("/capacity_violations");
+  REQUIRE(static_cast<double>(v.rows()) == s.at("capacity_violations"));
+  double seconds = 0.0;
+  for (std::size_t i = 0; i < v.rows(); ++i) {
+    INFO(i);
+    CHECK(v.text(i, "kind") == "rack");
+    CHECK(v.text(i, "element").rfind("rack-", 0) == 0);
+    CHECK(v.at(i, "capacity_kw") == Approx(9.0).epsilon(1e-12));
+    CHECK(v.at(i, "peak_kw") > v.at(i, "capacity_kw"));
+    CHECK(v.at(i, "peak_excess_kw") == Approx(v.at(i, "peak_kw") - 9.0).epsilon(1e-12));
+    CHECK(v.at(i, "end_s") > v.at(i, "start_s"));
+    seconds += v.at(i, "duration_s");
+  }
+  CHECK(seconds == Approx(s.at("capacity_violation_s")).epsilon(1e-9));
+}
+
+TEST_CASE("the printed summary uses readable units, the price data's currency, and 0 for a balance of zero",
+          "[app][e2e]") {
+  test::TempDir dir("printed");
+  const auto r = test::wattsim("run " + test::source_path("scenarios/solar-battery.json") + " --set 'horizon=2 d' -o " +
+                               dir.file("p.h5"));
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  // Net-zero credits cancel the grid's emissions up to rounding: "0 kg", not "-7.27596e-12 kg".
+  CHECK_THAT(r.output, Contains("operational 0 kg"));
+  CHECK_THAT(r.output, Contains(" MWh"));
+  CHECK_THAT(r.output, Contains(" USD"));  // from the price column "Price (USD/MWh)"
+  CHECK_THAT(r.output, !Contains("e+0"));  // no exponent notation
+  CHECK_THAT(r.output, !Contains("e-1"));
+}
+
+TEST_CASE("no shipped scenario writes into the source tree", "[app][scenario]") {
+  for (const auto& entry : std::filesystem::directory_iterator(test::source_path("scenarios"))) {
+    if (entry.path().extension() != ".json") continue;
+    INFO(entry.path());
+    const auto doc = nlohmann::json::parse(std::ifstream(entry.path()));
+    CHECK_FALSE((doc.contains("output") && doc["output"].contains("path")));
+  }
+}
