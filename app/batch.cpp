@@ -799,12 +799,9 @@ int batch_command(const BatchOptions& options) {
     // /variants: parameters, every summary term, costs; money in the prices' currency when
     // their unit names one.
     std::vector<std::string> fields, units, descriptions;
-    const auto add_field = [&](const char* name, std::string unit, const char* description) {
-      if (const auto at = unit.find("currency"); at != std::string::npos && !file.currency_.empty()) {
-        unit.replace(at, std::string("currency").size(), file.currency_);
-      }
+    const auto add_field = [&](const char* name, const std::string& unit, const char* description) {
       fields.emplace_back(name);
-      units.push_back(std::move(unit));
+      units.push_back(with_currency(unit, file.currency_));
       descriptions.emplace_back(description);
     };
     add_field("index", "1", "Variant index: the row number, as in /pareto and the printed table");

@@ -1,11 +1,13 @@
 #include "app/memory_estimate.hpp"
 
 #include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "app/units_text.hpp"
 #include "simcore/error.hpp"
 #include "simcore/quantity.hpp"
 
@@ -67,23 +69,6 @@ std::optional<Length> run_length(const Scenario& sc, const std::optional<TraceFa
 }
 
 }  // namespace
-
-std::string group_digits(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (std::size_t i = digits.size(); i > 3; i -= 3) digits.insert(i - 3, ",");
-  return digits;
-}
-
-std::string format_bytes(double bytes) {
-  static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-  std::size_t u = 0;
-  while (bytes >= 1000.0 && u + 1 < std::size(kUnits)) {
-    bytes /= 1000.0;
-    ++u;
-  }
-  if (u == 0) return fmt::format("{:.0f} B", bytes);
-  return bytes < 100.0 ? fmt::format("{:.1f} {}", bytes, kUnits[u]) : fmt::format("{:.0f} {}", bytes, kUnits[u]);
-}
 
 MemoryEstimate estimate_memory(const Scenario& sc, const std::optional<TraceFacts>& trace) {
   MemoryEstimate e;

@@ -72,9 +72,4 @@ std::optional<MemoryLimit> memory_limit(const std::string& max_memory_text);
 // output.interval ...); nodes ...; limit 22.1 GB (available memory; --max-memory to change)".
 void check_memory(const MemoryEstimate& estimate, const std::optional<MemoryLimit>& limit);
 
-// "1.9 TB", "22.1 GB", "512 kB", "80 B" (decimal prefixes).
-std::string format_bytes(double bytes);
-// "31,536,000".
-std::string group_digits(std::uint64_t n);
-
 }  // namespace wattsim::app

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "results/result_reader.hpp"
+#include "results/result_writer.hpp"
 
 namespace wattsim::app {
 
@@ -90,7 +91,7 @@ std::vector<std::string> remove_stale_temporaries(const std::string& output) {
   std::vector<std::string> removed;
   try {
     const fs::path out(output);
-    const std::string prefix = out.filename().string() + ".tmp-";
+    const std::string prefix = out.filename().string() + results::kTempInfix;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(folder_of(out), ec)) {
       const std::string name = entry.path().filename().string();

@@ -68,14 +68,10 @@ double seconds_or_nan(const std::optional<simcore::SimTime>& t) { return t ? t->
 
 Recorder::Recorder(results::ResultWriter& writer, const Scenario& sc) : writer_(writer), scenario_(sc) {
   for (const auto& site : sc.world.sites) thermal_ = thermal_ || site.thermal.enabled;
-  if (!sc.currency.empty()) currency_ = sc.currency;
   epoch_s_ = sc.world.sites.front().supply.calendar_origin.to_seconds();
   const auto& cols = timeseries_columns();
   const auto names = field_of(cols, [](const Column& c) { return c.name; });
-  auto units = field_of(cols, [](const Column& c) { return c.unit; });
-  for (auto& u : units) {
-    if (u.starts_with("currency")) u = currency_ + u.substr(8);
-  }
+  const auto units = field_of(cols, [&](const Column& c) { return with_currency(c.unit, sc.currency); });
   const auto descriptions = field_of(cols, [](const Column& c) { return c.description; });
   total_ = &writer_.add_table("/timeseries", names, units, descriptions);
   writer_.describe_group("/timeseries", "the whole facility (all sites) over time: averages over each output interval");
@@ -192,11 +188,12 @@ void Recorder::write_racks(const Scenario& sc) {
 
 void Recorder::finish(const datacenter::RunSummary& summary) {
   const Scenario& sc = scenario_;
-  writer_.write_summary("/summary", run_summary(summary, currency_));
+  const std::string currency = with_currency("currency", sc.currency);
+  writer_.write_summary("/summary", run_summary(summary, currency));
   writer_.describe_group("/summary", "totals and metrics of the whole run (all sites)");
   if (sc.world.sites.size() > 1) {
     for (const auto& s : summary.sites) {
-      writer_.write_summary("/sites/" + s.name + "/summary", site_summary(s, currency_));
+      writer_.write_summary("/sites/" + s.name + "/summary", site_summary(s, currency));
       writer_.describe_group("/sites/" + s.name + "/summary", "totals and metrics of site " + s.name);
     }
   }

@@ -35,7 +35,6 @@ class Recorder final : public datacenter::WorldObserver {
 
   results::ResultWriter& writer_;
   const Scenario& scenario_;
-  std::string currency_ = "currency";  // the price data's currency, when it names one
   double epoch_s_ = 0.0;  // UTC epoch seconds of simulated time 0
   std::size_t texts_cut_ = 0;  // /jobs rows whose site, queue or user was cut to fit
   std::size_t racks_ = 0;
@@ -48,7 +47,8 @@ class Recorder final : public datacenter::WorldObserver {
 };
 
 // The summary values of one site, and of the whole run (all sites, plus jobs and waits).
-// `currency` is the unit of money values ("currency" when the price data names none).
+// `currency` is the unit of money values (with_currency("currency", ...): "currency" when the
+// price data names none).
 std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s, const std::string& currency);
 std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r, const std::string& currency);
 

@@ -10,6 +10,7 @@
 
 #include "app/interrupt.hpp"
 #include "app/memory_estimate.hpp"
+#include "app/units_text.hpp"
 #include "app/output_guard.hpp"
 #include "app/recorder.hpp"
 #include "app/scenario.hpp"

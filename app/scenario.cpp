@@ -1,6 +1,7 @@
 #include "app/scenario.hpp"
 
 #include "app/memory_estimate.hpp"
+#include "app/units_text.hpp"
 #include "app/series_parser.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/catalog/catalog_to_json.hpp"
 #include "models/catalog/json_reader.hpp"
 #include "models/catalog/json_text.hpp"
 #include "models/thermal/recirculation.hpp"
@@ -1385,22 +1387,8 @@ json Scenario::hardware_json() const {
   json out = {{"nodes", json::object()}, {"accelerators", json::object()}};
   for (const auto& site : world.sites) {
     for (const auto& g : site.racks) {
-      const auto& n = *g.node;
-      out["nodes"][n.name] = {{"accelerator", n.accelerator}, {"accelerators", n.accelerator_count},
-                              {"base_idle_w", n.base_idle_w}, {"base_busy_w", n.base_busy_w},
-                              {"off_w", n.off_w}, {"boot_time_s", n.boot_time.to_seconds()},
-                              {"boot_energy_j", n.boot_energy_j}, {"psu", n.psu_curve},
-                              {"psu_rated_w", n.psu_rated_w}, {"embodied_kg", n.embodied_kg},
-                              {"lifetime_years", n.lifetime_years}, {"source", n.source}};
-      if (g.accelerator != nullptr) {
-        const auto& a = *g.accelerator;
-        json states = json::array();
-        for (const auto& s : a.pstates) states.push_back({{"freq_hz", s.freq_hz}, {"idle_w", s.idle_w}, {"max_w", s.max_w}});
-        out["accelerators"][a.name] = {{"tdp_w", a.tdp_w}, {"idle_w", a.idle_w}, {"pstates", states},
-                                       {"nominal_freq_hz", a.speed_reference_hz()},
-                                       {"embodied_kg", a.embodied_kg}, {"lifetime_years", a.lifetime_years},
-                                       {"source", a.source}};
-      }
+      out["nodes"][g.node->name] = catalog::node_to_json(*g.node);
+      if (g.accelerator != nullptr) out["accelerators"][g.accelerator->name] = catalog::accelerator_to_json(*g.accelerator);
     }
   }
   return out;

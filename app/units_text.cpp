@@ -24,11 +24,15 @@ std::string without_negative_zero(std::string text) {
   return text;
 }
 
+// A comma every three digits: "1234567" -> "1,234,567".
+std::string with_commas(std::string digits) {
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
 // A whole number with a comma every three digits: "-1,234,567".
 std::string grouped(double whole) {
-  std::string digits = fmt::format("{:.0f}", std::fabs(whole));
-  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
-  return without_negative_zero((whole < 0 ? "-" : "") + digits);
+  return without_negative_zero((whole < 0 ? "-" : "") + with_commas(fmt::format("{:.0f}", std::fabs(whole))));
 }
 
 // Three significant digits ("1.23", "45", "0.5"), grouped whole numbers from 1,000 up.
@@ -111,6 +115,27 @@ std::string format_quantity(double value, const std::string& unit_in, const std:
     named.replace(at, std::string("currency").size(), currency);
   }
   return without_negative_zero(fmt::format("{:.4g}", zero_if_negligible(value, reference))) + " " + named;
+}
+
+std::string with_currency(std::string unit, const std::string& currency) {
+  static const std::string kPlaceholder = "currency";
+  if (const auto at = unit.find(kPlaceholder); at != std::string::npos && !currency.empty()) {
+    unit.replace(at, kPlaceholder.size(), currency);
+  }
+  return unit;
+}
+
+std::string group_digits(std::uint64_t n) { return with_commas(std::to_string(n)); }
+
+std::string format_bytes(double bytes) {
+  static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  std::size_t u = 0;
+  while (bytes >= 1000.0 && u + 1 < std::size(kUnits)) {
+    bytes /= 1000.0;
+    ++u;
+  }
+  if (u == 0) return fmt::format("{:.0f} B", bytes);
+  return bytes < 100.0 ? fmt::format("{:.1f} {}", bytes, kUnits[u]) : fmt::format("{:.0f} {}", bytes, kUnits[u]);
 }
 
 }  // namespace wattsim::app

@@ -15,6 +15,7 @@
 // "-7.27596e-12 kg". With reference 0 only an exact 0 is zero. Non-finite values print as
 // "nan"/"inf"/"-inf" followed by the base unit.
 
+#include <cstdint>
 #include <string>
 
 namespace wattsim::app {
@@ -46,5 +47,14 @@ std::string format_plain(double value, double reference = 0);
 // ("0.0712 USD/kWh").
 std::string format_quantity(double value, const std::string& unit, const std::string& currency = "",
                             double reference = 0);
+
+// A unit with "currency" in it named by the price data's currency: ("currency/kWh", "USD")
+// gives "USD/kWh"; unchanged when the currency is unknown ("").
+std::string with_currency(std::string unit, const std::string& currency);
+
+// "31,536,000": a count with a comma every three digits.
+std::string group_digits(std::uint64_t n);
+// "1.9 TB", "22.1 GB", "512 kB", "80 B" (decimal prefixes).
+std::string format_bytes(double bytes);
 
 }  // namespace wattsim::app

@@ -66,8 +66,9 @@ class SiteShares final : public supply::SettlementListener {
 
   // A consumer (a job) opened at `now` with DC power 0.
   Account open(simcore::SimTime now, double k_integral);
-  // Its DC power from `now` on.
+  // Its DC power from `now` on, and now.
   void set_power(Account a, simcore::SimTime now, double k_integral, double dc_w);
+  double dc_w(Account a) const { return accounts_[a].dc_w; }
   // Its charges up to `now`: energies and location-based carbon exactly; grid carbon and cost
   // as far as the settlement has reported (all of it once settled(a)).
   Attributed totals(Account a, simcore::SimTime now, double k_integral) const;

@@ -52,9 +52,11 @@ struct RunningJob {
   std::vector<AccelRef> accels;
   power::WorkProgress progress;
   simcore::EventHandle completion;
+  simcore::SimTime end = simcore::SimTime::max();  // when it finished (max: running)
   simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
-  double power_w = 0.0;       // its DC power: its accelerators + its share of host power
-  SiteShares::Account account = SiteShares::kIdle;  // its share of the site (datacenter/attribution.hpp)
+  // Its share of the site (datacenter/attribution.hpp), which holds its DC power (its
+  // accelerators + its share of host power).
+  SiteShares::Account account = SiteShares::kIdle;
   bool active = false;
 };
 

@@ -433,7 +433,7 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   }
   SiteState& s = state_.sites[site];
   const double p_w = job_power_w(r);
-  r.power_w = p_w;
+  r.end = SimTime::max();
   r.account = s.shares->open(state_.now, k_now(site));
   s.shares->set_power(r.account, state_.now, k_now(site), p_w);
   s.jobs.add_power(state_.now, p_w);
@@ -448,9 +448,8 @@ void World::start(std::uint64_t seq, const Placement& placement) {
 void World::finish_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
   SiteState& s = state_.sites[r.site];
-  const double p_w = r.power_w;
+  const double p_w = s.shares->dc_w(r.account);
   s.shares->set_power(r.account, state_.now, k_now(r.site), 0.0);
-  r.power_w = 0.0;
   NodeId last = 0xFFFFFFFFu;
   for (const auto& a : r.accels) {
     NodeEntry& e = state_.nodes[a.node];
@@ -468,56 +467,53 @@ void World::finish_job(SlotId slot) {
   policy_.on_completion(view(), *this, r);
   // Its row waits until the settlement has passed its end (its grid carbon and cost).
   r.active = false;
-  Finishing f{slot, JobRecord{}};
-  f.record.site = r.site;
-  f.record.start = r.start;
-  f.record.end = state_.now;
-  f.record.eligible = r.eligible;
-  finishing_[r.site].push_back(f);
+  r.end = state_.now;
+  finishing_[r.site].push_back(slot);
   emit_settled(r.site);
   request_decision();
 }
 
-void World::note_deadline(JobRecord& rec, SimTime end) const {
-  const workloads::Job& job = *rec.job;
-  if (!job.deadline) return;
+void World::emit(JobRecord& rec, SimTime end) {
   // Finished: late if it ended after its deadline. Unfinished: late if the run ended past it.
+  const workloads::Job& job = *rec.job;
   const SimTime finished = rec.end != SimTime::max() ? rec.end : end;
-  if (finished > *job.deadline) {
+  if (job.deadline && finished > *job.deadline) {
     rec.missed_deadline = true;
     rec.deadline_miss_s = (finished - *job.deadline).to_seconds();
-  }
-}
-
-void World::emit_record(std::uint32_t site, JobRecord& rec, SiteShares::Account account) {
-  SiteShares& shares = *state_.sites[site].shares;
-  const Attributed a = shares.totals(account, state_.now, k_now(site));
-  shares.close(account);
-  jobs_charged_[site] += a;
-  rec.dc_energy_j = a.dc_j;
-  rec.it_energy_j = a.it_j;
-  rec.facility_energy_j = a.facility_j;
-  rec.carbon_location_kg = a.location_kg;
-  rec.carbon_grid_kg = a.grid_kg;
-  rec.energy_cost = a.energy_cost;
-  note_deadline(rec, state_.now);
-  if (rec.missed_deadline) {
     ++deadline_misses_;
     deadline_miss_s_ += rec.deadline_miss_s;
   }
   if (observer_ != nullptr) observer_->on_job(rec);
 }
 
+void World::emit_started(SlotId slot) {
+  const RunningJob& r = state_.running[slot];
+  SiteShares& shares = *state_.sites[r.site].shares;
+  const Attributed a = shares.totals(r.account, state_.now, k_now(r.site));
+  shares.close(r.account);
+  jobs_charged_[r.site] += a;
+  JobRecord rec;
+  rec.job = &r.job;
+  rec.site = r.site;
+  rec.start = r.start;
+  rec.end = r.end;
+  rec.eligible = r.eligible;
+  rec.dc_energy_j = a.dc_j;
+  rec.it_energy_j = a.it_j;
+  rec.facility_energy_j = a.facility_j;
+  rec.carbon_location_kg = a.location_kg;
+  rec.carbon_grid_kg = a.grid_kg;
+  rec.energy_cost = a.energy_cost;
+  emit(rec, state_.now);
+}
+
 void World::emit_settled(std::uint32_t site) {
   auto& queue = finishing_[site];
   const SiteShares& shares = *state_.sites[site].shares;
   emitted_at_[site] = shares.settlements();
-  while (!queue.empty() && shares.settled(state_.running[queue.front().slot].account)) {
-    Finishing& f = queue.front();
-    const RunningJob& r = state_.running[f.slot];
-    f.record.job = &r.job;
-    emit_record(site, f.record, r.account);
-    state_.free_slots.push_back(f.slot);
+  while (!queue.empty() && shares.settled(state_.running[queue.front()].account)) {
+    emit_started(queue.front());
+    state_.free_slots.push_back(queue.front());
     queue.pop_front();
   }
 }
@@ -648,8 +644,7 @@ void World::refresh_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
   SiteState& s = state_.sites[r.site];
   const double p_w = job_power_w(r);
-  s.jobs.add_power(state_.now, p_w - r.power_w);
-  r.power_w = p_w;
+  s.jobs.add_power(state_.now, p_w - s.shares->dc_w(r.account));
   s.shares->set_power(r.account, state_.now, k_now(r.site), p_w);
   double min_speed = 1.0;
   for (const auto& a : r.accels) min_speed = std::min(min_speed, state_.nodes[a.node].node.relative_speed(a.index, r.job.beta));
@@ -884,25 +879,14 @@ RunSummary World::summarise(SimTime end) {
     emit_settled(i);
     WATTSIM_ASSERT(finishing_[i].empty(), i, finishing_[i].size());
   }
-  for (auto& r : state_.running) {
-    if (!r.active) continue;
-    JobRecord rec;
-    rec.job = &r.job;
-    rec.site = r.site;
-    rec.start = r.start;
-    rec.eligible = r.eligible;
-    emit_record(r.site, rec, r.account);
+  for (SlotId slot = 0; slot < state_.running.size(); ++slot) {
+    if (state_.running[slot].active) emit_started(slot);
   }
   const auto emit_waiting = [&](const QueuedJob& q) {
     JobRecord rec;
     rec.job = &q.job;
     if (q.eligible <= end) rec.eligible = q.eligible;
-    note_deadline(rec, end);
-    if (rec.missed_deadline) {
-      ++deadline_misses_;
-      deadline_miss_s_ += rec.deadline_miss_s;
-    }
-    if (observer_ != nullptr) observer_->on_job(rec);
+    emit(rec, end);
   };
   for (const auto& q : state_.queue) emit_waiting(q);
   std::vector<QueuedJob> held = held_;

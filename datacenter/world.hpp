@@ -148,12 +148,6 @@ class World final : public Actions, private power::PowerTreeListener, private th
   enum EventKind : std::uint32_t {
     kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease, kRelease
   };
-  // A finished job whose grid carbon and cost wait for the settlement to pass its end; its slot
-  // (inactive, holding the job) is recycled once its row is written.
-  struct Finishing {
-    SlotId slot;
-    JobRecord record;
-  };
   struct Snapshot {  // running integrals at the last measurement tick
     double dc_j = 0, it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
     double cooling_j = 0, heat_pump_j = 0, heat_recovered_j = 0, heat_delivered_j = 0, water_l = 0, outside_c_s = 0;
@@ -174,10 +168,11 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void handle_arrival();
   void enqueue(workloads::Job&& job);  // it is eligible now
   void release_held();               // the held job whose earliest start is now
-  // Records of finished jobs whose shares are settled, in the order they finished.
+  // Rows: of finished jobs whose shares are settled, in the order they finished; of a started
+  // job (closing its account); of any job (its deadline noted against `end` if unfinished).
   void emit_settled(std::uint32_t site);
-  void emit_record(std::uint32_t site, JobRecord& record, SiteShares::Account account);
-  void note_deadline(JobRecord& record, simcore::SimTime end) const;
+  void emit_started(SlotId slot);
+  void emit(JobRecord& record, simcore::SimTime end);
   void finish_job(SlotId slot);
   void update_node(NodeId n);
   void update_facility(std::uint32_t site);
@@ -219,7 +214,9 @@ class World final : public Actions, private power::PowerTreeListener, private th
   double deadline_miss_s_ = 0.0;
   // Jobs submitted before their earliest start: a min-heap by (earliest start, arrival order).
   std::vector<QueuedJob> held_;
-  std::vector<std::deque<Finishing>> finishing_;  // per site
+  // Per site: the slots of finished jobs whose grid carbon and cost wait for the settlement to
+  // pass their end (inactive, holding the job; recycled once the row is written).
+  std::vector<std::deque<SlotId>> finishing_;
   std::vector<std::uint64_t> emitted_at_;         // per site: the settlements seen by emit_settled
   std::vector<Attributed> jobs_charged_;          // per site: the jobs' shares, as they are recorded
   simcore::SimTime makespan_;

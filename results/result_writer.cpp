@@ -373,7 +373,7 @@ ResultWriter::ResultWriter(std::string final_path, int compression_level) : stat
   }
   State& s = *state_;
   s.final_path = std::move(final_path);
-  s.temp_path = s.final_path + ".tmp-" + std::to_string(::getpid());
+  s.temp_path = s.final_path + kTempInfix + std::to_string(::getpid());
   s.compression_level = compression_level;
 
   const std::string what = "create temporary file " + s.temp_path;

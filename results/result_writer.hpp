@@ -43,6 +43,9 @@
 
 namespace wattsim::results {
 
+// The temporary file of a result set being written: "<final_path>" + kTempInfix + "<pid>".
+inline constexpr const char* kTempInfix = ".tmp-";
+
 class ResultWriter {
   struct State;
 
