@@ -33,6 +33,13 @@ std::string meta_string(const Strings& strings, const std::string& key) {
   return "";
 }
 
+std::optional<double> meta_number(const Numbers& numbers, const std::string& key) {
+  for (const auto& [k, v] : numbers) {
+    if (k == key) return v;
+  }
+  return std::nullopt;
+}
+
 json meta_json(const Strings& strings, const Numbers& numbers) {
   json meta = json::object();
   for (const auto& [k, v] : strings) meta[k] = v;
@@ -57,9 +64,8 @@ int inspect_batch(const results::ResultReader& reader, bool as_json) {
   const BatchVariants variants = read_batch_variants(reader);
   const auto front = reader.indices("/pareto");
   std::optional<std::size_t> cheapest;
-  for (const auto& [k, v] : numbers) {
-    if (k == "cheapest_net_zero" && v >= 0 && v < static_cast<double>(variants.rows()))
-      cheapest = static_cast<std::size_t>(v);
+  if (const auto v = meta_number(numbers, "cheapest_net_zero"); v && *v >= 0 && *v < static_cast<double>(variants.rows())) {
+    cheapest = static_cast<std::size_t>(*v);
   }
   if (as_json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
@@ -81,10 +87,7 @@ int inspect_batch(const results::ResultReader& reader, bool as_json) {
   print_meta(reader.path(), strings, numbers);
   std::string regions;
   for (const auto& r : variants.regions) regions += (regions.empty() ? "" : ", ") + r;
-  double span_s = 0;
-  for (const auto& [k, v] : numbers) {
-    if (k == "span_s") span_s = v;
-  }
+  const double span_s = meta_number(numbers, "span_s").value_or(0.0);
   fmt::print("batch result set: {} variant{} over {}; demand: {} over {}\n\n",
              format_plain(static_cast<double>(variants.rows())), variants.rows() == 1 ? "" : "s",
              regions.empty() ? "no region" : regions, meta_string(strings, "demand"), format_duration_s(span_s));

@@ -295,13 +295,12 @@ std::vector<simcore::Diagnostic> Parser::with_resolution_notes() const {
 // A job runs within one site, so a generator size above the largest site's accelerators could
 // never start. (A trace's rows are checked as they are read: workloads/oversize_filter.hpp.)
 void Parser::check_generator_sizes() {
-  std::uint64_t largest = 0;
   for (const auto& site : sc_.world.sites) {
     for (const auto& g : site.racks) {
       if (g.node == nullptr) return;  // reported already; the facility's size is unknown
     }
-    largest = std::max(largest, site_accelerators(site));
   }
+  const std::uint64_t largest = sc_.largest_site_accelerators();
   for (const auto& [where, accelerators] : generator_sizes_) {
     if (accelerators <= largest) continue;
     errors_.add(where, "a job of " + std::to_string(accelerators) + " accelerators cannot fit: the largest site has " +

@@ -157,17 +157,15 @@ bool ResultReader::contains(const std::string& path) const {
   return h5::path_exists(file_.get(), path, path_);
 }
 
-std::string ResultReader::description(const std::string& path) const {
+std::string ResultReader::attribute_text(const std::string& path, const char* name) const {
   if (!h5::path_exists(file_.get(), path, path_)) throw std::runtime_error(path_ + ": nothing at " + path);
   const h5::Handle object(H5Oopen(file_.get(), path.c_str(), H5P_DEFAULT), H5Oclose, path_, "open " + path);
-  return optional_string_attribute(object.get(), path, kDescriptionAttribute, path_);
+  return optional_string_attribute(object.get(), path, name, path_);
 }
 
-std::string ResultReader::unit(const std::string& path) const {
-  if (!h5::path_exists(file_.get(), path, path_)) throw std::runtime_error(path_ + ": nothing at " + path);
-  const h5::Handle object(H5Oopen(file_.get(), path.c_str(), H5P_DEFAULT), H5Oclose, path_, "open " + path);
-  return optional_string_attribute(object.get(), path, kUnitsAttribute, path_);
-}
+std::string ResultReader::description(const std::string& path) const { return attribute_text(path, kDescriptionAttribute); }
+
+std::string ResultReader::unit(const std::string& path) const { return attribute_text(path, kUnitsAttribute); }
 
 std::vector<SummaryValue> ResultReader::summary(const std::string& group) const {
   const h5::Handle g = h5::open_group(file_.get(), group, path_);

@@ -84,6 +84,9 @@ class ResultReader {
   const std::string& path() const noexcept { return path_; }
 
  private:
+  // The string attribute `name` of the object at path ("" when it has none).
+  std::string attribute_text(const std::string& path, const char* name) const;
+
   std::string path_;
   h5::Handle file_;
 };
