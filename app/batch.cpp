@@ -272,7 +272,7 @@ void BatchFile::parse_demand(json& d) {
       }
     }
     auto source = sc.make_job_source();
-    auto policy = sc.policy->make(sc.policy_params);
+    auto policy = sc.policy.make();
     DemandRecorder recorder;
     recorder.site = site;
     datacenter::World world(sc.world, *source, *policy, &recorder);

@@ -1,11 +1,13 @@
 #include "app/inspect.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <type_traits>
 
 #include "app/batch_front.hpp"
 #include "app/units_text.hpp"
@@ -244,12 +246,40 @@ int catalog_command(const std::string& name, bool as_json) {
 }
 
 int policies_command() {
-  for (const auto& p : policies::builtin_policies().all()) {
-    fmt::print("{}\n  {}\n", p.name, p.description);
-    for (const auto& param : p.params) {
-      std::string def;
-      std::visit([&](const auto& v) { def = fmt::format("{}", v); }, param.default_value);
-      fmt::print("  params.{} (default {}): {}\n", param.name, def, param.description);
+  // By kind, each entry with its parameters: default, unit and range, or the choices.
+  const auto& registry = policies::builtin_policies();
+  fmt::print("A scenario's \"policy\" is one scheduler, one placement rule and any number of managers (docs/policies.md):\n"
+             "  \"policy\": {{\"scheduler\": \"easy-backfill\", \"placement\": \"best-fit\",\n"
+             "             \"managers\": [{{\"name\": \"idle-off\", \"timeout\": \"15 min\"}}]}}\n"
+             "or a scheduler alone: {{\"name\": \"fifo\"}}.\n");
+  for (const auto kind : {policies::PolicyKind::kScheduler, policies::PolicyKind::kPlacement, policies::PolicyKind::kManager}) {
+    fmt::print("\n{}s:\n", policies::policy_kind_name(kind));
+    for (const auto& p : registry.all()) {
+      if (p.kind != kind) continue;
+      fmt::print("  {}\n    {}\n", p.name, p.description);
+      for (const auto& param : p.params) {
+        std::string def;
+        std::visit(
+            [&](const auto& v) {
+              using T = std::decay_t<decltype(v)>;
+              if constexpr (std::is_same_v<T, std::string>) {
+                def = "\"" + v + "\"";
+              } else {
+                def = fmt::format("{}", v);
+              }
+            },
+            param.default_value);
+        std::string unit = param.dimension ? std::string(simcore::internal_unit(*param.dimension)) : "";
+        if (unit == "1") unit = "";
+        std::string range;
+        if (!param.choices.empty()) {
+          range = fmt::format("; one of {}", fmt::join(param.choices, ", "));
+        } else if (param.min != param.max) {
+          range = fmt::format("; {} to {}{}{}", param.min, param.max, unit.empty() ? "" : " ", unit);
+        }
+        fmt::print("    {} (default {}{}{}{}): {}\n", param.name, def, unit.empty() ? "" : " ", unit, range,
+                   param.description);
+      }
     }
   }
   return 0;

@@ -374,7 +374,7 @@ void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double w
   const std::string& cur = sc.currency;
   const double facility_kwh = t.facility_energy_j / kJPerKwh;
   const auto kwh_text = [&](double j) { return format_energy_kwh(j / kJPerKwh, facility_kwh); };
-  fmt::print("wattsim {}: scenario \"{}\", policy {}, seed {}\n", kVersion, sc.name, sc.policy->name, sc.seed);
+  fmt::print("wattsim {}: scenario \"{}\", policy {}, seed {}\n", kVersion, sc.name, sc.policy.label(), sc.seed);
   fmt::print("simulated {} in {:.2f} s ({} events/s); result set {}\n\n", simcore::format_time(r.end), wall_s,
              format_plain(std::round(wall_s > 0 ? static_cast<double>(r.events) / wall_s : 0.0)), out);
   if (r.end == simcore::SimTime::zero()) {

@@ -101,7 +101,7 @@ int check_command(const std::string& scenario, const std::vector<std::string>& s
       for (const auto& g : s.racks) nodes += std::uint64_t{g.count} * g.nodes_per_rack;
     }
     fmt::print("{}: valid (scenario \"{}\", {} site{}, {} nodes, policy {})\n", scenario, sc.name, sc.world.sites.size(),
-               sc.world.sites.size() == 1 ? "" : "s", nodes, sc.policy->name);
+               sc.world.sites.size() == 1 ? "" : "s", nodes, sc.policy.label());
     if (trace) {
       fmt::print("  trace: {} jobs", group_digits(trace->jobs));
       if (skipped > 0) {
@@ -166,7 +166,7 @@ int run_command(const RunOptions& options) {
     results::ResultWriter writer(out, sc.output.compression);
     temp_path = writer.temp_path();
     auto source = sc.make_job_source();
-    auto policy = sc.policy->make(sc.policy_params);
+    auto policy = sc.policy.make();
     Recorder observer(writer, sc);
     datacenter::World world(sc.world, *source, *policy, &observer);
     simcore::ProgressReporter progress(simcore::SimTime::zero(), sc.world.horizon.value_or(simcore::SimTime::max()),
@@ -185,7 +185,7 @@ int run_command(const RunOptions& options) {
                        {"scenario", sc.resolved.dump(2)},
                        {"scenario_file", sc.file},
                        {"hardware", sc.hardware_json().dump(2)},
-                       {"policy", sc.policy->name},
+                       {"policy", sc.policy.label()},
                        {"command_line", options.command_line},
                        {"created_utc", utc_now()},
                        {"currency", sc.currency},

@@ -177,6 +177,8 @@ class Parser {
   void parse_workload(json& w, const std::string& path);
   void parse_generator(json& g, const std::string& path);
   void parse_policy(json& p, const std::string& path);
+  bool parse_policy_entry(json& entry, const std::string& path, policies::PolicyKind kind, policies::PolicyChoice& out,
+                          const char* params_key = nullptr);
   void parse_output(json& o, const std::string& path);
   std::optional<power::EfficiencyCurve> curve(const json& object, const std::string& path,
                                               std::initializer_list<std::string_view> kinds);
@@ -263,13 +265,18 @@ Scenario Parser::parse() {
     doc_["start"] = "2023-01-01T00:00:00Z";
   }
   for (auto& site : sc_.world.sites) site.supply.calendar_origin = *start_abs_;
-  if (sc_.policy != nullptr && !sc_.policy->powers_nodes_on) {
-    for (std::size_t i = 0; i < sc_.world.sites.size(); ++i) {
-      if (sc_.world.sites[i].initial_node_state == power::NodeState::kOff) {
-        errors_.add(doc_.contains("sites") ? index_path("sites", i) + ".facility.initial_node_state" : "facility.initial_node_state",
-                    "nodes start off, but policy \"" + sc_.policy->name + "\" never powers nodes on: no job could start");
+  sc_.world.seed = sc_.seed;
+  if (sc_.policy.scheduler.info != nullptr && sc_.policy.placement.info != nullptr) {
+    if (!sc_.policy.powers_nodes_on()) {
+      for (std::size_t i = 0; i < sc_.world.sites.size(); ++i) {
+        if (sc_.world.sites[i].initial_node_state == power::NodeState::kOff) {
+          errors_.add(doc_.contains("sites") ? index_path("sites", i) + ".facility.initial_node_state" : "facility.initial_node_state",
+                      "nodes start off, but policy \"" + sc_.policy.label() +
+                          "\" never powers nodes on (add the \"idle-off\" manager): no job could start");
+        }
       }
     }
+    for (const auto& [where, problem] : sc_.policy.requirement_problems(sc_.world)) errors_.add(where, problem);
   }
   check_generator_sizes();
   if (!errors_.empty()) throw simcore::InputError(with_resolution_notes());
@@ -1227,42 +1234,104 @@ void Parser::parse_generator(json& g, const std::string& p) {
   }
 }
 
-void Parser::parse_policy(json& pol, const std::string& path) {
-  if (!reader_.expect_object(pol, path)) return;
-  reader_.check_keys(pol, path, {"name", "params"});
-  field(pol, "name", "fifo");
-  const auto n = reader_.string(pol, "name", path, true);
-  if (!n) return;
+namespace {
+// A JSON value as a policy parameter (numbers, true/false, strings); nothing for anything else.
+std::optional<policies::ParamValue> param_value(const json& value) {
+  if (value.is_number()) return value.get<double>();
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_string()) return value.get<std::string>();
+  return std::nullopt;
+}
+}  // namespace
+
+// One entry of the policy: "NAME", or {"name": NAME, PARAM: VALUE, ...} (with `params_key`,
+// the parameters sit in that member instead: the {"name", "params"} shorthand). Written back
+// with every default filled in.
+bool Parser::parse_policy_entry(json& entry, const std::string& path, policies::PolicyKind kind,
+                                policies::PolicyChoice& out, const char* params_key) {
+  if (entry.is_string()) entry = json{{"name", entry.get<std::string>()}};
+  if (!entry.is_object()) {
+    errors_.add(path, "expected a name or an object with \"name\", found " + catalog::json_type_name(entry));
+    return false;
+  }
+  const auto n = reader_.string(entry, "name", path, true);
+  if (!n) return false;
   try {
-    sc_.policy = &policies::builtin_policies().get(*n);
+    out.info = &policies::builtin_policies().get(*n, kind);
   } catch (const simcore::InputError& e) {
     errors_.add(member_path(path, "name"), e.diagnostics().front().message);
-    return;
+    return false;
   }
-  json& params = field(pol, "params", json::object());
-  const std::string pp = member_path(path, "params");
-  if (!reader_.expect_object(params, pp)) return;
+  json* holder = &entry;
+  std::string where = path;
+  if (params_key != nullptr) {
+    reader_.check_keys(entry, path, {"name", params_key});
+    holder = &field(entry, params_key, json::object());
+    where = member_path(path, params_key);
+    if (!reader_.expect_object(*holder, where)) return false;
+  }
   policies::Params given;
-  for (const auto& [key, value] : params.items()) {
-    if (value.is_number()) {
-      given[key] = value.get<double>();
-    } else if (value.is_boolean()) {
-      given[key] = value.get<bool>();
-    } else if (value.is_string()) {
-      given[key] = value.get<std::string>();
+  for (const auto& [key, value] : holder->items()) {
+    if (holder == &entry && key == "name") continue;
+    if (const auto v = param_value(value)) {
+      given[key] = *v;
     } else {
-      errors_.add(member_path(pp, key), "expected a number, true/false or a string, found " + catalog::json_type_name(value));
+      errors_.add(member_path(where, key), "expected a number, true/false or a string, found " + catalog::json_type_name(value));
     }
   }
   try {
-    sc_.policy_params = policies::resolve_params(*sc_.policy, given, pp);
-    for (const auto& [key, value] : sc_.policy_params) {
+    out.params = policies::resolve_params(*out.info, given, where);
+    for (const auto& [key, value] : out.params) {
       // An init-capture: clang before 16 cannot capture a structured binding (`make fuzz` uses clang 14).
-      std::visit([&, &name = key](const auto& v) { params[name] = v; }, value);
+      std::visit([&, &name = key](const auto& v) { (*holder)[name] = v; }, value);
     }
   } catch (const simcore::InputError& e) {
     for (const auto& d : e.diagnostics()) errors_.add(d.where, d.message);
+    return false;
   }
+  return true;
+}
+
+// "policy": {"name": SCHEDULER, "params": {...}} (first-fit placement, no managers), or
+// {"scheduler": ..., "placement": ..., "managers": [...]}, each entry a name or an object with
+// "name" and its parameters.
+void Parser::parse_policy(json& pol, const std::string& path) {
+  if (!reader_.expect_object(pol, path)) return;
+  using policies::PolicyKind;
+  policies::PolicyStack& stack = sc_.policy;
+  bool ok = true;
+  if (pol.contains("name") || !(pol.contains("scheduler") || pol.contains("placement") || pol.contains("managers"))) {
+    if (pol.contains("scheduler") || pol.contains("placement") || pol.contains("managers")) {
+      errors_.add(path, "give either \"name\" (a scheduler alone) or \"scheduler\", \"placement\" and \"managers\", not both");
+      return;
+    }
+    field(pol, "name", "fifo");
+    ok = parse_policy_entry(pol, path, PolicyKind::kScheduler, stack.scheduler, "params");
+    stack.placement.info = &policies::builtin_policies().get("first-fit", PolicyKind::kPlacement);
+    stack.placement.params = policies::resolve_params(*stack.placement.info, {}, path);
+  } else {
+    reader_.check_keys(pol, path, {"scheduler", "placement", "managers"});
+    ok = parse_policy_entry(field(pol, "scheduler", "fifo"), member_path(path, "scheduler"), PolicyKind::kScheduler,
+                            stack.scheduler) && ok;
+    ok = parse_policy_entry(field(pol, "placement", "first-fit"), member_path(path, "placement"),
+                            PolicyKind::kPlacement, stack.placement) && ok;
+    json& managers = field(pol, "managers", json::array());
+    const std::string mp = member_path(path, "managers");
+    if (!managers.is_array()) {
+      errors_.add(mp, "expected an array of managers, found " + catalog::json_type_name(managers));
+      ok = false;
+    } else {
+      for (std::size_t i = 0; i < managers.size(); ++i) {
+        policies::PolicyChoice m;
+        if (parse_policy_entry(managers[i], index_path(mp, i), PolicyKind::kManager, m)) {
+          stack.managers.push_back(std::move(m));
+        } else {
+          ok = false;
+        }
+      }
+    }
+  }
+  if (!ok) stack = policies::PolicyStack{};
 }
 
 void Parser::parse_output(json& o, const std::string& path) {

@@ -46,8 +46,7 @@ struct Scenario {
   nlohmann::json resolved;  // the scenario with every default filled in
   std::unique_ptr<catalog::Catalog> catalog;
   datacenter::WorldConfig world;
-  const policies::PolicyInfo* policy = nullptr;
-  policies::Params policy_params;
+  policies::PolicyStack policy;  // scheduler + placement + managers
   WorkloadSpec workload;
   OutputSpec output;
   std::optional<std::string> start_utc;  // the calendar instant of simulated time 0, if any

@@ -35,6 +35,12 @@ struct RackGroup {
   // come from their specs), amortised over its lifetime. 0: not counted.
   double rack_embodied_kg = 0.0;
   double rack_lifetime_years = 0.0;
+  // Node failures: each node of the group fails after an exponentially distributed time of
+  // mean node_mtbf (zero: never), counted from the start and from each repair; a repair takes
+  // repair_time, then the node boots. Its jobs lose the work since their last checkpoint and
+  // go back to the queue.
+  simcore::SimTime node_mtbf;
+  simcore::SimTime repair_time = simcore::SimTime::hours(4);
 };
 
 // The distribution path above the racks: feed -> UPS (optional) -> PDUs (optional) -> racks.
@@ -102,6 +108,8 @@ struct SiteConfig {
 
 struct WorldConfig {
   std::vector<SiteConfig> sites;
+  // The seed of the world's own random streams (node failures); the workload has its own.
+  std::uint64_t seed = 1;
   // Nothing: run until the workload is exhausted and nothing more can happen.
   std::optional<simcore::SimTime> horizon;
   simcore::SimTime output_interval = simcore::SimTime::hours(1);

@@ -20,7 +20,7 @@ struct JobRecord {
   std::uint32_t site = 0;  // where it ran (0 for a job that never started)
   // NaN-free: a job that never started has start == end == SimTime::max(); a job still
   // running at the end has end == SimTime::max().
-  simcore::SimTime start = simcore::SimTime::max();
+  simcore::SimTime start = simcore::SimTime::max();  // its first start
   simcore::SimTime end = simcore::SimTime::max();
   // When it entered the queue, max(submit, earliest start); SimTime::max() if it never did
   // (rejected, or its earliest start is after the end of the run).
@@ -34,6 +34,10 @@ struct JobRecord {
   // of wall (IT) and facility energy, location-based carbon, grid carbon and energy cost.
   double dc_energy_j = 0.0, it_energy_j = 0.0, facility_energy_j = 0.0;
   double carbon_location_kg = 0.0, carbon_grid_kg = 0.0, energy_cost = 0.0;
+  // Interruptions: suspensions, node failures, and the work (accelerator-seconds at full
+  // speed) and DC energy lost to failures (redone from the last checkpoint).
+  std::uint32_t suspensions = 0, failures = 0;
+  double lost_work = 0.0, lost_energy_j = 0.0;
 };
 
 // Averages over [start, end) of one site, or of all sites together (site == kAllSites).

@@ -43,6 +43,19 @@ class ClusterView {
   std::uint32_t free_accelerators(NodeId n) const { return s_.capacity.free(n); }
   power::NodeState node_state(NodeId n) const { return s_.nodes[n].node.state(); }
   std::uint32_t max_node_accelerators() const { return s_.max_node_accelerators; }
+  // The node model itself: its spec (boot time and energy, host power), and per accelerator
+  // the power cap, the clock limit, the p-state in force and its power.
+  const power::Node& node(NodeId n) const { return s_.nodes[n].node; }
+  // The node's accelerator spec (p-states, idle power); null for a host-only node.
+  const power::AcceleratorSpec* accelerator_spec(NodeId n) const { return s_.nodes[n].node.accelerator_spec(); }
+  // The slot of the job running on accelerator i of node n, or kNoSlot.
+  SlotId owner(NodeId n, std::uint32_t i) const { return s_.nodes[n].owner[i]; }
+  // Since when node n has been up with nothing placed on it (SimTime::max() while it is busy,
+  // off, booting or failed).
+  simcore::SimTime idle_since(NodeId n) const { return s_.nodes[n].idle_since; }
+  // A failed node is down until it is repaired (the world boots it then); no policy may
+  // power it on.
+  bool failed(NodeId n) const { return s_.nodes[n].failed; }
   // Lowest-index node at or after `from` with at least `count` free accelerators; kNone if none.
   std::size_t first_node_with_free(std::uint32_t count, std::size_t from = 0) const {
     return s_.capacity.first_with(count, from);
@@ -58,12 +71,26 @@ class ClusterView {
   std::uint32_t site_node_count(std::uint32_t site) const { return s_.sites[site].node_count; }
   std::uint32_t site_accelerators(std::uint32_t site) const { return s_.sites[site].accelerators; }
   double facility_power_w(std::uint32_t site) const { return s_.sites[site].facility.power_w; }
+  // IT (wall) power of the site: every node's input.
+  double it_power_w(std::uint32_t site) const { return s_.sites[site].it_w; }
   double carbon_intensity_g_per_kwh(std::uint32_t site) const { return s_.sites[site].intensity_g_per_kwh; }
+
+  // The power tree (feed -> [ups] -> [pdus] -> racks -> nodes) of a site: each element's
+  // kind, name, parent, capacity and its present load and input (models/power/power_tree.hpp).
+  const power::PowerTree& power_tree(std::uint32_t site) const { return s_.sites[site].tree; }
+  // Node n's element in its site's tree; its parent is its rack, the rack's parent a PDU (or
+  // the UPS, or the feed).
+  power::ElementId node_element(NodeId n) const { return s_.nodes[n].element; }
+  // Node n's rack, the site's own index (0 = the site's first rack).
+  std::uint32_t rack_of(NodeId n) const { return s_.nodes[n].rack - s_.sites[s_.nodes[n].site].first_rack; }
+  std::uint32_t rack_count(std::uint32_t site) const { return s_.sites[site].rack_count; }
+
   // Outside temperature in C, NaN without a weather series; a rack's inlet temperature in C
   // (rack: the site's own index), NaN without a thermal model.
   double outside_temp_c(std::uint32_t site) const {
     return s_.sites[site].has_outside ? s_.sites[site].outside_c : std::numeric_limits<double>::quiet_NaN();
   }
+  bool has_thermal_model(std::uint32_t site) const { return s_.sites[site].thermal != nullptr; }
   double rack_inlet_c(std::uint32_t site, std::uint32_t rack) const {
     const auto& t = s_.sites[site].thermal;
     return t ? t->inlet_c(rack) : std::numeric_limits<double>::quiet_NaN();
@@ -77,9 +104,12 @@ class ClusterView {
   // Renewable output above the facility's demand (0 when there is none).
   double surplus_w(std::uint32_t site) const;
 
-  // The queue, in arrival order.
+  // The queue, in arrival order (a resumed or requeued job keeps its place by arrival).
   std::size_t queue_length() const { return s_.queue.size(); }
   const QueuedJob& queued(std::size_t position) const { return s_.queue[position]; }
+  // Suspended jobs (Actions::suspend), waiting for Actions::resume.
+  std::size_t suspended_count() const { return s_.suspended.size(); }
+  const QueuedJob& suspended(std::size_t i) const { return s_.suspended[i]; }
 
   // Running jobs, by slot (some slots are empty: check active).
   std::size_t running_count() const { return s_.running_count; }
@@ -94,14 +124,26 @@ class Actions {
  public:
   virtual ~Actions() = default;
   // Starts the queued job with arrival sequence `seq` on `placement`. A placement that does not
-  // fit (wrong total, nodes without room, several sites) is a policy bug: std::logic_error.
+  // fit (wrong total, nodes without room, several sites; a job that ran before on another site)
+  // is a policy bug: std::logic_error.
   virtual void start(std::uint64_t seq, const Placement& placement) = 0;
   // Power cap of one accelerator (infinity removes it); p-states and job speeds follow at once.
   virtual void set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) = 0;
+  // The highest p-state one accelerator may use (power::Node::kNoLimit removes the limit);
+  // the state in force is the lower of this and the cap's. Job speeds follow at once.
+  virtual void set_pstate_limit(NodeId node, std::uint32_t accelerator, std::size_t max_pstate) = 0;
   virtual void power_on(NodeId node) = 0;
   virtual void power_off(NodeId node) = 0;
   // Calls the policy's on_timer at `when` (>= now).
   virtual void wake_at(simcore::SimTime when) = 0;
+  // Suspends a running job: it writes a checkpoint for its checkpoint_s (holding its
+  // accelerators, drawing power, making no progress), then releases them and waits, its
+  // remaining work kept exactly, until resume(). A job already checkpointing or restoring: a
+  // policy bug (std::logic_error).
+  virtual void suspend(SlotId slot) = 0;
+  // Puts a suspended job back in the queue at its place by arrival; its next start reads the
+  // checkpoint for its restore_s before it makes progress again (on the same site).
+  virtual void resume(std::uint64_t seq) = 0;
 };
 
 class Policy {
@@ -110,6 +152,8 @@ class Policy {
   // At a decision point: start what should start.
   virtual void schedule(const ClusterView& view, Actions& actions) = 0;
   virtual void on_arrival(const ClusterView&, Actions&, const QueuedJob&) {}
+  // A job has just started (or restarted after a suspension or a failure) in `slot`.
+  virtual void on_start(const ClusterView&, Actions&, SlotId /*slot*/) {}
   virtual void on_completion(const ClusterView&, Actions&, const RunningJob&) {}
   virtual void on_timer(const ClusterView&, Actions&) {}
   // A signal of `site` changed: grid carbon intensity, outside temperature or heat demand.
@@ -120,6 +164,8 @@ class Policy {
   // the site's own (0 = its first rack). Called after the event that caused it.
   virtual void on_thermal_violation(const ClusterView&, Actions&, std::uint32_t /*site*/, const thermal::Violation&,
                                     bool /*started*/) {}
+  // A node failed (its jobs were requeued) or was repaired (it is booting).
+  virtual void on_node_failure(const ClusterView&, Actions&, NodeId /*node*/, bool /*repaired*/) {}
 };
 
 }  // namespace wattsim::datacenter

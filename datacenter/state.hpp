@@ -37,6 +37,9 @@ struct NodeEntry {
   double dc_w = 0.0;    // last DC power pushed to the tree
   double wall_w = 0.0;  // its input (PSU) power
   double idle_w = 0.0;  // the part of dc_w not charged to any job
+  // Since when the node has been up with nothing placed on it; SimTime::max() otherwise.
+  simcore::SimTime idle_since = simcore::SimTime::max();
+  bool failed = false;  // down until repaired (the failure model)
 };
 
 // One accelerator of a running job.
@@ -45,25 +48,58 @@ struct AccelRef {
   std::uint32_t index;
 };
 
+// What a job carries from one run to the next when it is suspended or its node fails.
+struct JobHistory {
+  simcore::SimTime first_start = simcore::SimTime::max();  // max(): it never ran
+  double remaining = 0.0;   // work left (accelerator-seconds at full speed), once it ran
+  bool restore = false;     // its next start reads a checkpoint for restore_s first
+  std::uint32_t site = 0;   // where it ran (it resumes there)
+  SiteShares::Account account = SiteShares::kIdle;  // its open share of that site
+  std::uint32_t suspensions = 0, failures = 0;
+  double lost_work = 0.0;      // accelerator-seconds redone after failures
+  double lost_energy_j = 0.0;  // DC energy spent on that lost work
+  bool ran() const { return first_start != simcore::SimTime::max(); }
+};
+
+// What a running job is doing: making progress, or holding its accelerators while it reads
+// (after a restart) or writes (on a suspension) a checkpoint.
+enum class JobPhase : unsigned char { kRunning, kRestoring, kCheckpointing };
+
 struct RunningJob {
   workloads::Job job;
-  simcore::SimTime start;
+  std::uint64_t seq = 0;  // its arrival sequence (QueuedJob::seq)
+  simcore::SimTime start;  // its latest start (history.first_start: its first)
   std::uint32_t site = 0;
   std::vector<AccelRef> accels;
   power::WorkProgress progress;
-  simcore::EventHandle completion;
+  simcore::EventHandle completion;  // its completion, or the end of its restore or checkpoint
   simcore::SimTime end = simcore::SimTime::max();  // when it finished (max: running)
   simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
   // Its share of the site (datacenter/attribution.hpp), which holds its DC power (its
   // accelerators + its share of host power).
   SiteShares::Account account = SiteShares::kIdle;
   bool active = false;
+  JobPhase phase = JobPhase::kRunning;
+  simcore::SimTime phase_end = simcore::SimTime::max();  // the end of a restore or checkpoint
+  double rate = 0.0;  // accelerators x speed now (also while restoring or checkpointing)
+  simcore::SimTime progress_start;  // when this run began making progress (after a restore)
+  // Its DC power and energy (to energy_since), kept here for the energy lost to a failure.
+  double power_w = 0.0, energy_j = 0.0;
+  simcore::SimTime energy_since;
+  // The last periodic checkpoint (job.checkpoint_interval): when, the work left then and the
+  // job's DC energy then; advanced at every change of rate, so exact.
+  simcore::SimTime checkpoint_time;
+  double checkpoint_remaining = 0.0;
+  double checkpoint_dc_j = 0.0;
+  bool has_checkpoint = false;  // this run started from one, or has written one since
+  JobHistory history;
 };
 
 struct QueuedJob {
   workloads::Job job;
   std::uint64_t seq = 0;  // arrival order; stable handle while queued
   simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
+  JobHistory history;         // of a job that ran before (suspended, or its node failed)
 };
 
 struct SiteState {
@@ -97,7 +133,8 @@ struct WorldState {
   std::vector<NodeEntry> nodes;
   std::vector<SiteState> sites;
   FreeCapacity capacity;  // per node: free accelerators (0 unless the node is idle or busy)
-  std::deque<QueuedJob> queue;  // eligible jobs (submitted, and past their earliest start)
+  std::deque<QueuedJob> queue;  // eligible jobs (submitted, and past their earliest start), by seq
+  std::vector<QueuedJob> suspended;  // suspended jobs, waiting for a resume
   std::vector<RunningJob> running;  // by slot
   std::vector<SlotId> free_slots;
   std::size_t running_count = 0;

@@ -143,6 +143,12 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
                 rack_counter + static_cast<std::uint32_t>(rack), site.tree.find(name),
                 std::vector<SlotId>(group->node->accelerator_count, kNoSlot)};
     if (c.initial_node_state == power::NodeState::kOff) e.node.power_off();
+    if (group->node_mtbf > SimTime::zero()) {
+      node_mtbf_.resize(state_.nodes.size() + 1);
+      node_repair_.resize(state_.nodes.size() + 1);
+      node_mtbf_.back() = group->node_mtbf;
+      node_repair_.back() = group->repair_time;
+    }
     if (in_rack == 0) {
       rack_first_node_.push_back(static_cast<NodeId>(state_.nodes.size()));
       rack_nodes_.push_back(static_cast<std::uint32_t>(group->nodes_per_rack));
@@ -180,6 +186,12 @@ RunSummary World::run(simcore::ProgressSink* progress) {
     total_snapshot_.outside_c_s = snapshots_[0].outside_c_s;
   }
   sim_.set_measurement(config_.output_interval, config_.output_interval);
+  node_mtbf_.resize(node_mtbf_.empty() ? 0 : state_.nodes.size());
+  node_repair_.resize(node_mtbf_.size());
+  if (!node_mtbf_.empty()) {
+    failure_rng_.emplace(simcore::RandomStreams(config_.seed).stream("node-failures"));
+    for (NodeId n = 0; n < node_mtbf_.size(); ++n) schedule_failure(n);
+  }
   pull_next_job();
   SimTime end;
   if (config_.horizon) {
@@ -257,6 +269,9 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
       policy_.on_timer(view(), *this);
       break;
     case kRelease: release_held(); break;
+    case kPhaseEnd: end_phase(e.target); break;
+    case kFailure: fail_node(e.target); break;
+    case kRepair: repair_node(e.target); break;
     case kThrottleRelease: {
       throttle_rack(e.target, false);
       // Still above the limit after the hold: throttled again at once.
@@ -276,7 +291,7 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
 }
 
 bool World::nothing_left() const {
-  return !next_job_ && held_.empty() && state_.running_count == 0 && booting_ == 0 && timers_ == 0;
+  return !next_job_ && held_.empty() && state_.running_count == 0 && booting_ == 0 && timers_ == 0 && repairs_ == 0;
 }
 
 void World::schedule_signal(std::uint32_t site) {
@@ -343,7 +358,7 @@ void World::handle_arrival() {
   } else if (job.earliest_start && *job.earliest_start > state_.now) {
     // Not eligible yet: held until its earliest start (a release, phase 1 of DESIGN.md §2).
     const SimTime at = *job.earliest_start;
-    held_.push_back(QueuedJob{std::move(job), next_seq_++, at});
+    held_.push_back(QueuedJob{std::move(job), next_seq_++, at, {}});
     std::push_heap(held_.begin(), held_.end(), held_after);
     if (!config_.horizon || at <= *config_.horizon) sim_.schedule_at(at, Phase::kCompletion, kRelease);
   } else {
@@ -354,7 +369,7 @@ void World::handle_arrival() {
 
 void World::enqueue(workloads::Job&& job) {
   queued_.set_power(state_.now, static_cast<double>(state_.queue.size() + 1));
-  state_.queue.push_back(QueuedJob{std::move(job), next_seq_++, state_.now});
+  state_.queue.push_back(QueuedJob{std::move(job), next_seq_++, state_.now, {}});
   policy_.on_arrival(view(), *this, state_.queue.back());
   request_decision();
 }
@@ -380,6 +395,9 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   if (placement.empty()) throw std::logic_error("policy gave job " + std::to_string(job.id) + " an empty placement");
   std::uint64_t total = 0;
   const std::uint32_t site = state_.nodes.at(placement.parts.front().node).site;
+  if (it->history.ran() && it->history.site != site) {
+    throw std::logic_error("policy restarted job " + std::to_string(job.id) + " on another site than the one it ran on");
+  }
   for (std::size_t i = 0; i < placement.parts.size(); ++i) {
     const auto& p = placement.parts[i];
     if (p.node >= state_.nodes.size()) throw std::logic_error("policy placed a job on " + node_text(p.node) + ", which does not exist");
@@ -409,6 +427,8 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   }
   RunningJob& r = state_.running[slot];
   r.job = std::move(it->job);
+  r.seq = it->seq;
+  r.history = it->history;
   r.start = state_.now;
   r.eligible = it->eligible;
   r.site = site;
@@ -432,24 +452,73 @@ void World::start(std::uint64_t seq, const Placement& placement) {
     update_node(p.node);
   }
   SiteState& s = state_.sites[site];
-  const double p_w = job_power_w(r);
   r.end = SimTime::max();
-  r.account = s.shares->open(state_.now, k_now(site));
-  s.shares->set_power(r.account, state_.now, k_now(site), p_w);
-  s.jobs.add_power(state_.now, p_w);
+  const bool first = !r.history.ran();
+  if (first) {
+    r.account = s.shares->open(state_.now, k_now(site));
+    r.history = JobHistory{};
+    r.history.first_start = state_.now;
+    r.history.site = site;
+    r.history.account = r.account;
+    r.history.remaining = r.job.work;
+    ++started_;
+    waits_s_.add((state_.now - r.eligible).to_seconds());
+  } else {
+    r.account = r.history.account;
+  }
+  r.power_w = 0.0;
+  r.energy_j = 0.0;
+  r.energy_since = state_.now;
+  set_job_power(r, job_power_w(r));
   s.busy_accelerators.add_power(state_.now, static_cast<double>(r.accels.size()));
-  r.progress = power::WorkProgress(r.job.work, state_.now, static_cast<double>(r.job.accelerators) * min_speed);
-  r.completion = sim_.schedule_at(r.progress.completion_time(), Phase::kCompletion, kCompletion, slot);
+  r.rate = static_cast<double>(r.job.accelerators) * min_speed;
+  r.checkpoint_remaining = r.history.remaining;
+  r.checkpoint_dc_j = 0.0;
+  r.checkpoint_time = state_.now;
+  r.has_checkpoint = r.history.restore;
   ++state_.running_count;
-  ++started_;
-  waits_s_.add((state_.now - r.eligible).to_seconds());
+  if (r.history.restore && r.job.restore_time > SimTime::zero()) {
+    r.phase = JobPhase::kRestoring;
+    r.phase_end = state_.now + r.job.restore_time;
+    r.completion = sim_.schedule_at(r.phase_end, Phase::kCompletion, kPhaseEnd, slot);
+  } else {
+    r.phase = JobPhase::kRunning;
+    r.phase_end = SimTime::max();
+    r.progress_start = state_.now;
+    r.progress = power::WorkProgress(r.history.remaining, state_.now, r.rate);
+    r.completion = sim_.schedule_at(r.progress.completion_time(), Phase::kCompletion, kCompletion, slot);
+  }
+  r.history.restore = false;
+  policy_.on_start(view(), *this, slot);
 }
 
-void World::finish_job(SlotId slot) {
+void World::set_job_power(RunningJob& r, double p_w) {
+  SiteState& s = state_.sites[r.site];
+  r.energy_j = job_energy_j(r);
+  r.energy_since = state_.now;
+  s.jobs.add_power(state_.now, p_w - r.power_w);
+  s.shares->set_power(r.account, state_.now, k_now(r.site), p_w);
+  r.power_w = p_w;
+}
+
+void World::advance_checkpoint(RunningJob& r) {
+  const SimTime interval = r.job.checkpoint_interval;
+  if (r.phase != JobPhase::kRunning || interval <= SimTime::zero()) return;
+  const std::int64_t k = (state_.now - r.progress_start).us() / interval.us();
+  const SimTime t = r.progress_start + SimTime::from_us(k * interval.us());
+  if (t <= r.checkpoint_time) return;
+  // The rate and the power have been constant since the last advance, which was at or
+  // before t: both are exact at t.
+  r.checkpoint_remaining = r.progress.remaining_at(t);
+  r.checkpoint_dc_j = job_energy_j(r) - r.power_w * (state_.now - t).to_seconds();
+  r.checkpoint_time = t;
+  r.has_checkpoint = true;
+}
+
+void World::release_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
   SiteState& s = state_.sites[r.site];
-  const double p_w = s.shares->dc_w(r.account);
-  s.shares->set_power(r.account, state_.now, k_now(r.site), 0.0);
+  set_job_power(r, 0.0);
   NodeId last = 0xFFFFFFFFu;
   for (const auto& a : r.accels) {
     NodeEntry& e = state_.nodes[a.node];
@@ -459,15 +528,149 @@ void World::finish_job(SlotId slot) {
     last = a.node;
   }
   if (last != 0xFFFFFFFFu) update_node(last);
-  s.jobs.add_power(state_.now, -p_w);
   s.busy_accelerators.add_power(state_.now, -static_cast<double>(r.accels.size()));
   --state_.running_count;
+  r.active = false;
+}
+
+void World::requeue(QueuedJob&& q) {
+  auto& queue = state_.queue;
+  const auto at = std::lower_bound(queue.begin(), queue.end(), q.seq,
+                                   [](const QueuedJob& a, std::uint64_t s) { return a.seq < s; });
+  queue.insert(at, std::move(q));
+  queued_.set_power(state_.now, static_cast<double>(queue.size()));
+  request_decision();
+}
+
+void World::end_phase(SlotId slot) {
+  RunningJob& r = state_.running[slot];
+  if (r.phase == JobPhase::kRestoring) {
+    r.phase = JobPhase::kRunning;
+    r.phase_end = SimTime::max();
+    r.progress_start = state_.now;
+    r.checkpoint_time = state_.now;
+    r.checkpoint_dc_j = job_energy_j(r);
+    r.progress = power::WorkProgress(r.checkpoint_remaining, state_.now, r.rate);
+    r.completion = sim_.schedule_at(r.progress.completion_time(), Phase::kCompletion, kCompletion, slot);
+    return;
+  }
+  // A suspension's checkpoint is written: off its accelerators, to wait for a resume.
+  QueuedJob q{std::move(r.job), r.seq, r.eligible, r.history};
+  q.history.restore = true;
+  release_job(slot);
+  state_.free_slots.push_back(slot);
+  state_.suspended.push_back(std::move(q));
+  request_decision();
+}
+
+void World::suspend(SlotId slot) {
+  if (slot >= state_.running.size() || !state_.running[slot].active) {
+    throw std::logic_error("policy suspended slot " + std::to_string(slot) + ", which runs nothing");
+  }
+  RunningJob& r = state_.running[slot];
+  if (r.phase != JobPhase::kRunning) {
+    throw std::logic_error("policy suspended job " + std::to_string(r.job.id) + " while it " +
+                           (r.phase == JobPhase::kRestoring ? "reads" : "writes") + " a checkpoint");
+  }
+  advance_checkpoint(r);
+  sim_.cancel(r.completion);
+  r.history.remaining = r.progress.remaining_at(state_.now);
+  ++r.history.suspensions;
+  ++suspensions_;
+  r.phase = JobPhase::kCheckpointing;
+  r.phase_end = state_.now + r.job.checkpoint_time;
+  if (r.job.checkpoint_time > SimTime::zero()) {
+    r.completion = sim_.schedule_at(r.phase_end, Phase::kCompletion, kPhaseEnd, slot);
+  } else {
+    end_phase(slot);
+  }
+}
+
+void World::resume(std::uint64_t seq) {
+  auto& sus = state_.suspended;
+  const auto it = std::find_if(sus.begin(), sus.end(), [&](const QueuedJob& q) { return q.seq == seq; });
+  if (it == sus.end()) throw std::logic_error("policy resumed job #" + std::to_string(seq) + ", which is not suspended");
+  QueuedJob q = std::move(*it);
+  sus.erase(it);
+  requeue(std::move(q));
+}
+
+void World::schedule_failure(NodeId n) {
+  if (n >= node_mtbf_.size() || node_mtbf_[n] <= SimTime::zero()) return;
+  // Exponential with the node's mean time between failures: -ln(1 - U) x MTBF.
+  const double x = -std::log1p(-failure_rng_->uniform01()) * node_mtbf_[n].to_seconds();
+  const double room_s = (SimTime::max() - state_.now).to_seconds();
+  if (!(x < room_s)) return;
+  const SimTime at = state_.now + SimTime::from_seconds(x);
+  if (config_.horizon && at > *config_.horizon) return;
+  sim_.schedule_at(at, Phase::kCompletion, kFailure, n);
+}
+
+void World::fail_node(NodeId n) {
+  NodeEntry& e = state_.nodes[n];
+  const power::NodeState st = e.node.state();
+  if (st != power::NodeState::kIdle && st != power::NodeState::kBusy) {
+    schedule_failure(n);  // off or booting: nothing runs to fail; the clock starts again
+    return;
+  }
+  ++node_failures_;
+  // Every job on the node loses the work since its last checkpoint and goes back to the queue.
+  for (std::uint32_t i = 0; i < e.owner.size(); ++i) {
+    const SlotId slot = e.owner[i];
+    if (slot == kNoSlot) continue;
+    RunningJob& r = state_.running[slot];
+    advance_checkpoint(r);
+    double lost = 0.0;
+    if (r.phase == JobPhase::kRunning) lost = r.checkpoint_remaining - r.progress.remaining_at(state_.now);
+    if (r.phase == JobPhase::kCheckpointing) lost = r.checkpoint_remaining - r.history.remaining;
+    const double lost_j = job_energy_j(r) - r.checkpoint_dc_j;
+    sim_.cancel(r.completion);
+    const bool suspending = r.phase == JobPhase::kCheckpointing;
+    QueuedJob q{std::move(r.job), r.seq, r.eligible, r.history};
+    q.history.remaining = r.checkpoint_remaining;
+    q.history.restore = r.has_checkpoint;
+    ++q.history.failures;
+    q.history.lost_work += lost;
+    q.history.lost_energy_j += lost_j;
+    ++job_failures_;
+    lost_work_ += lost;
+    lost_energy_j_ += lost_j;
+    release_job(slot);
+    state_.free_slots.push_back(slot);
+    if (suspending) {
+      state_.suspended.push_back(std::move(q));  // it was being suspended: it stays so
+    } else {
+      requeue(std::move(q));
+    }
+  }
+  e.node.power_off();
+  e.failed = true;
+  update_node(n);
+  const SimTime repaired = state_.now + node_repair_[n];
+  if (!config_.horizon || repaired <= *config_.horizon) {
+    ++repairs_;
+    sim_.schedule_at(repaired, Phase::kCompletion, kRepair, n);
+  }
+  policy_.on_node_failure(view(), *this, n, false);
+  request_decision();
+}
+
+void World::repair_node(NodeId n) {
+  --repairs_;
+  state_.nodes[n].failed = false;
+  power_on(n);
+  policy_.on_node_failure(view(), *this, n, true);
+  schedule_failure(n);
+}
+
+void World::finish_job(SlotId slot) {
+  RunningJob& r = state_.running[slot];
+  release_job(slot);
   ++completed_;
   makespan_ = state_.now;
+  r.end = state_.now;
   policy_.on_completion(view(), *this, r);
   // Its row waits until the settlement has passed its end (its grid carbon and cost).
-  r.active = false;
-  r.end = state_.now;
   finishing_[r.site].push_back(slot);
   emit_settled(r.site);
   request_decision();
@@ -495,7 +698,11 @@ void World::emit_started(SlotId slot) {
   JobRecord rec;
   rec.job = &r.job;
   rec.site = r.site;
-  rec.start = r.start;
+  rec.start = r.history.first_start;
+  rec.suspensions = r.history.suspensions;
+  rec.failures = r.history.failures;
+  rec.lost_work = r.history.lost_work;
+  rec.lost_energy_j = r.history.lost_energy_j;
   rec.end = r.end;
   rec.eligible = r.eligible;
   rec.dc_energy_j = a.dc_j;
@@ -569,6 +776,11 @@ void World::update_node(NodeId n) {
   const bool up = st == power::NodeState::kIdle || st == power::NodeState::kBusy;
   const auto free = up ? static_cast<std::uint32_t>(e.node.free_accelerators()) : 0u;
   state_.capacity.set_free(n, free);
+  if (up && e.node.allocated() == 0) {
+    if (e.idle_since == SimTime::max()) e.idle_since = now;
+  } else {
+    e.idle_since = SimTime::max();
+  }
 }
 
 void World::note_demand(std::uint32_t site, SimTime t, double watts) {
@@ -642,14 +854,13 @@ void World::update_facility(std::uint32_t site) {
 
 void World::refresh_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
-  SiteState& s = state_.sites[r.site];
-  const double p_w = job_power_w(r);
-  s.jobs.add_power(state_.now, p_w - s.shares->dc_w(r.account));
-  s.shares->set_power(r.account, state_.now, k_now(r.site), p_w);
+  advance_checkpoint(r);
+  set_job_power(r, job_power_w(r));
   double min_speed = 1.0;
   for (const auto& a : r.accels) min_speed = std::min(min_speed, state_.nodes[a.node].node.relative_speed(a.index, r.job.beta));
   const double rate = static_cast<double>(r.job.accelerators) * min_speed;
-  if (rate != r.progress.rate()) {
+  r.rate = rate;
+  if (r.phase == JobPhase::kRunning && rate != r.progress.rate()) {
     r.progress.set_rate(state_.now, rate);
     sim_.cancel(r.completion);
     r.completion = sim_.schedule_at(std::max(state_.now, r.progress.completion_time()), Phase::kCompletion, kCompletion, slot);
@@ -664,8 +875,17 @@ void World::set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) 
   if (e.owner[accelerator] != kNoSlot) refresh_job(e.owner[accelerator]);
 }
 
+void World::set_pstate_limit(NodeId node, std::uint32_t accelerator, std::size_t max_pstate) {
+  NodeEntry& e = state_.nodes.at(node);
+  if (accelerator >= e.owner.size()) throw std::logic_error("policy limited accelerator " + std::to_string(accelerator) + " of " + node_text(node) + ", which does not exist");
+  e.node.set_pstate_limit(accelerator, max_pstate);
+  update_node(node);
+  if (e.owner[accelerator] != kNoSlot) refresh_job(e.owner[accelerator]);
+}
+
 void World::power_on(NodeId node) {
   NodeEntry& e = state_.nodes.at(node);
+  if (e.failed) throw std::logic_error("policy powered on " + node_text(node) + ", which has failed and is under repair");
   const SimTime ready = e.node.power_on(state_.now);
   update_node(node);
   ++booting_;
@@ -886,14 +1106,40 @@ RunSummary World::summarise(SimTime end) {
     JobRecord rec;
     rec.job = &q.job;
     if (q.eligible <= end) rec.eligible = q.eligible;
+    const JobHistory& h = q.history;
+    if (h.ran()) {  // suspended, or requeued after a failure: what it was charged so far
+      SiteShares& shares = *state_.sites[h.site].shares;
+      const Attributed a = shares.totals(h.account, end, k_now(h.site));
+      shares.close(h.account);
+      jobs_charged_[h.site] += a;
+      rec.site = h.site;
+      rec.start = h.first_start;
+      rec.dc_energy_j = a.dc_j;
+      rec.it_energy_j = a.it_j;
+      rec.facility_energy_j = a.facility_j;
+      rec.carbon_location_kg = a.location_kg;
+      rec.carbon_grid_kg = a.grid_kg;
+      rec.energy_cost = a.energy_cost;
+      rec.suspensions = h.suspensions;
+      rec.failures = h.failures;
+      rec.lost_work = h.lost_work;
+      rec.lost_energy_j = h.lost_energy_j;
+    }
     emit(rec, end);
   };
   for (const auto& q : state_.queue) emit_waiting(q);
+  for (const auto& q : state_.suspended) emit_waiting(q);
   std::vector<QueuedJob> held = held_;
   std::sort(held.begin(), held.end(), [](const QueuedJob& a, const QueuedJob& b) { return held_after(b, a); });
   for (const auto& q : held) emit_waiting(q);
   sum.jobs_held = held_.size();
   sum.deadline_misses = deadline_misses_;
+  sum.suspensions = suspensions_;
+  sum.job_failures = job_failures_;
+  sum.node_failures = node_failures_;
+  sum.lost_work = lost_work_;
+  sum.lost_energy_j = lost_energy_j_;
+  sum.jobs_suspended = state_.suspended.size();
   sum.deadline_miss_s = deadline_miss_s_;
   sum.jobs_submitted = submitted_;
   sum.jobs_started = started_;

@@ -36,6 +36,7 @@
 #include "datacenter/policy.hpp"
 #include "datacenter/state.hpp"
 #include "simcore/quantile_histogram.hpp"
+#include "simcore/random.hpp"
 #include "simcore/simulation.hpp"
 #include "workloads/job.hpp"
 
@@ -105,6 +106,11 @@ struct RunSummary {
   std::uint64_t jobs_held = 0;  // not yet eligible at the end (earliest start after it)
   std::uint64_t deadline_misses = 0;  // jobs that ended after their deadline, or were unfinished past it
   double deadline_miss_s = 0;         // their lateness, summed (to the end of the run for unfinished ones)
+  // Interruptions: suspensions (Actions::suspend), jobs hit by node failures, node failures,
+  // the work redone after failures (accelerator-seconds at full speed) and its DC energy.
+  std::uint64_t suspensions = 0, job_failures = 0, node_failures = 0;
+  double lost_work = 0, lost_energy_j = 0;
+  std::uint64_t jobs_suspended = 0;  // still suspended at the end
   std::vector<SiteSummary> sites;
   SiteSummary total;  // sums; the peak is of the summed facility power
   std::uint64_t events = 0;
@@ -140,13 +146,17 @@ class World final : public Actions, private power::PowerTreeListener, private th
   // Actions.
   void start(std::uint64_t seq, const Placement& placement) override;
   void set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) override;
+  void set_pstate_limit(NodeId node, std::uint32_t accelerator, std::size_t max_pstate) override;
   void power_on(NodeId node) override;
   void power_off(NodeId node) override;
   void wake_at(simcore::SimTime when) override;
+  void suspend(SlotId slot) override;
+  void resume(std::uint64_t seq) override;
 
  private:
   enum EventKind : std::uint32_t {
-    kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease, kRelease
+    kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease, kRelease,
+    kPhaseEnd, kFailure, kRepair
   };
   struct Snapshot {  // running integrals at the last measurement tick
     double dc_j = 0, it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
@@ -174,6 +184,19 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void emit_started(SlotId slot);
   void emit(JobRecord& record, simcore::SimTime end);
   void finish_job(SlotId slot);
+  // Takes a job off its accelerators (its power to 0, its slot freed); its row is not written.
+  void release_job(SlotId slot);
+  // Puts a job back in the queue at its place by seq.
+  void requeue(QueuedJob&& q);
+  // A job's power changed (or it started): the site's job meter, its share and its own energy.
+  void set_job_power(RunningJob& r, double p_w);
+  // Moves a job's last periodic checkpoint up to now (before any change of its rate).
+  void advance_checkpoint(RunningJob& r);
+  double job_energy_j(const RunningJob& r) const { return r.energy_j + r.power_w * (state_.now - r.energy_since).to_seconds(); }
+  void end_phase(SlotId slot);
+  void fail_node(NodeId n);
+  void repair_node(NodeId n);
+  void schedule_failure(NodeId n);
   void update_node(NodeId n);
   void update_facility(std::uint32_t site);
   double job_power_w(const RunningJob& r) const;
@@ -204,13 +227,17 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::uint64_t next_seq_ = 0;
   bool decision_due_ = false;      // something changed: the policy must decide at this instant
   bool decision_pending_ = false;  // ... and a decision event is queued for it
-  std::size_t booting_ = 0, timers_ = 0;
+  std::size_t booting_ = 0, timers_ = 0, repairs_ = 0;
   std::uint32_t max_site_accelerators_ = 0;
   simcore::Meter queued_, total_facility_;
   double total_facility_w_ = 0.0;
   simcore::QuantileHistogram waits_s_;
   std::uint64_t submitted_ = 0, started_ = 0, completed_ = 0, rejected_ = 0;
   std::uint64_t deadline_misses_ = 0;
+  std::uint64_t suspensions_ = 0, job_failures_ = 0, node_failures_ = 0;
+  double lost_work_ = 0.0, lost_energy_j_ = 0.0;
+  std::vector<simcore::SimTime> node_mtbf_, node_repair_;  // per node (empty without failures)
+  std::optional<simcore::RandomStream> failure_rng_;
   double deadline_miss_s_ = 0.0;
   // Jobs submitted before their earliest start: a min-heap by (earliest start, arrival order).
   std::vector<QueuedJob> held_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "policies/placement.hpp"
 
 namespace wattsim::policies {
 
@@ -25,7 +24,7 @@ SimTime expected_runtime(const workloads::Job& job) {
 
 }  // namespace
 
-bool EasyBackfillPolicy::reserve(const ClusterView& view, const workloads::Job& head) {
+bool EasyBackfillScheduler::reserve(const ClusterView& view, const workloads::Job& head, PlacementRule& placement) {
   future_ = view.capacity();  // O(nodes): a copy, then O(log nodes) per released accelerator
   ends_.clear();
   for (datacenter::SlotId s = 0; s < view.running_slots(); ++s) {
@@ -38,7 +37,7 @@ bool EasyBackfillPolicy::reserve(const ClusterView& view, const workloads::Job& 
     for (; i < ends_.size() && ends_[i].first == t; ++i) {
       for (const auto& a : view.running(ends_[i].second).accels) future_.add_free(a.node, 1);
     }
-    if (first_fit(view, future_, head.accelerators, placement_)) {
+    if (placement.place(view, future_, head.accelerators, placement_)) {
       shadow_ = t;
       spare_at_shadow_.resize(future_.size());
       for (NodeId n = 0; n < future_.size(); ++n) spare_at_shadow_[n] = future_.free(n);
@@ -49,50 +48,71 @@ bool EasyBackfillPolicy::reserve(const ClusterView& view, const workloads::Job& 
   return false;
 }
 
-bool EasyBackfillPolicy::fits_beside_reservation(const Placement& p) const {
+bool EasyBackfillScheduler::fits_beside_reservation(const Placement& p) const {
   for (const auto& part : p.parts) {
     if (spare_at_shadow_[part.node] < part.accelerators) return false;
   }
   return true;
 }
 
-void EasyBackfillPolicy::schedule(const ClusterView& view, datacenter::Actions& actions) {
+void EasyBackfillScheduler::build_beside(const ClusterView& view) {
+  beside_ = view.capacity();
+  for (NodeId n = 0; n < beside_.size(); ++n) beside_.set_free(n, std::min(beside_.free(n), spare_at_shadow_[n]));
+  beside_built_ = true;
+}
+
+void EasyBackfillScheduler::schedule(const ClusterView& view, datacenter::Actions& actions, PlacementRule& placement) {
   while (view.queue_length() > 0) {
     const auto& head = view.queued(0);
-    if (!first_fit(view, head.job.accelerators, placement_)) break;
+    if (!placement.place(view, view.capacity(), head.job.accelerators, placement_)) break;
     actions.start(head.seq, placement_);
   }
   if (view.queue_length() < 2) return;
   // Without a reservation (the head cannot run even when everything running has ended, e.g.
   // nodes are off) nothing can delay it: backfill whatever fits.
-  const bool reserved = reserve(view, view.queued(0).job);
+  const bool reserved = reserve(view, view.queued(0).job, placement);
+  beside_built_ = false;
   std::size_t scanned = 0;
   for (std::size_t pos = 1; pos < view.queue_length() && scanned < max_scan_; ++scanned) {
     const auto& job = view.queued(pos).job;
+    const bool ends_by_shadow = view.now() + expected_runtime(job) <= shadow_;
     bool ok = false;
-    if (job.accelerators <= view.max_node_accelerators() && reserved) {
-      // A single-node job: the lowest-index node with room now that the reservation can spare.
-      for (std::size_t n = view.first_node_with_free(job.accelerators); n != ClusterView::kNone;
-           n = view.first_node_with_free(job.accelerators, n + 1)) {
-        placement_.clear();
-        placement_.parts.push_back({static_cast<NodeId>(n), job.accelerators});
-        if (view.now() + expected_runtime(job) <= shadow_ || fits_beside_reservation(placement_)) {
-          ok = true;
-          break;
-        }
-      }
-    } else if (first_fit(view, job.accelerators, placement_)) {
-      ok = !reserved || view.now() + expected_runtime(job) <= shadow_ || fits_beside_reservation(placement_);
+    if (job.accelerators <= view.max_node_accelerators() && reserved && !ends_by_shadow) {
+      // A single-node job past the shadow time: among the accelerators free now that the
+      // reservation can spare.
+      if (!beside_built_) build_beside(view);
+      ok = placement.place(view, beside_, job.accelerators, placement_);
+    } else if (placement.place(view, view.capacity(), job.accelerators, placement_)) {
+      ok = !reserved || ends_by_shadow || fits_beside_reservation(placement_);
     }
     if (!ok) {
       ++pos;
       continue;
     }
-    if (reserved && view.now() + expected_runtime(job) > shadow_) {
+    if (reserved && !ends_by_shadow) {
       for (const auto& part : placement_.parts) spare_at_shadow_[part.node] -= part.accelerators;
     }
     actions.start(view.queued(pos).seq, placement_);  // the queue shifts: pos now names the next job
+    if (beside_built_) {
+      for (const auto& part : placement_.parts) {
+        beside_.set_free(part.node, std::min(view.free_accelerators(part.node), spare_at_shadow_[part.node]));
+      }
+    }
   }
+}
+
+PolicyInfo easy_backfill_info() {
+  PolicyInfo info;
+  info.name = "easy-backfill";
+  info.kind = PolicyKind::kScheduler;
+  info.description =
+      "EASY backfilling: FIFO with a reservation for the head of the queue; later jobs start early when they do "
+      "not delay it (estimates from the trace, else actual runtimes).";
+  info.params = {integer_param("max_scan", 1000.0, "how many queued jobs behind the head are considered per decision", 1.0, 1e9)};
+  info.make_scheduler = [](const Params& p) {
+    return std::make_unique<EasyBackfillScheduler>(static_cast<std::size_t>(number(p, "max_scan")));
+  };
+  return info;
 }
 
 }  // namespace wattsim::policies

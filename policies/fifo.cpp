@@ -1,15 +1,22 @@
 #include "policies/fifo.hpp"
 
-#include "policies/placement.hpp"
-
 namespace wattsim::policies {
 
-void FifoPolicy::schedule(const datacenter::ClusterView& view, datacenter::Actions& actions) {
+void FifoScheduler::schedule(const datacenter::ClusterView& view, datacenter::Actions& actions, PlacementRule& placement) {
   while (view.queue_length() > 0) {
     const auto& head = view.queued(0);
-    if (!first_fit(view, head.job.accelerators, placement_)) return;
+    if (!placement.place(view, view.capacity(), head.job.accelerators, placement_)) return;
     actions.start(head.seq, placement_);
   }
+}
+
+PolicyInfo fifo_info() {
+  PolicyInfo info;
+  info.name = "fifo";
+  info.kind = PolicyKind::kScheduler;
+  info.description = "Strict first-in first-out with head-of-line blocking (BENCH-SPEC.md).";
+  info.make_scheduler = [](const Params&) { return std::make_unique<FifoScheduler>(); };
+  return info;
 }
 
 }  // namespace wattsim::policies

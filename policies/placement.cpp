@@ -37,3 +37,18 @@ bool first_fit(const ClusterView& view, const datacenter::FreeCapacity& capacity
 }
 
 }  // namespace wattsim::policies
+
+namespace wattsim::policies {
+
+PolicyInfo first_fit_info() {
+  PolicyInfo info;
+  info.name = "first-fit";
+  info.kind = PolicyKind::kPlacement;
+  info.description =
+      "The lowest-index node with room; a job larger than a node takes whole free nodes of one site, lowest "
+      "index first.";
+  info.make_placement = [](const Params&) { return std::make_unique<FirstFitPlacement>(); };
+  return info;
+}
+
+}  // namespace wattsim::policies

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "datacenter/policy.hpp"
+#include "policies/registry.hpp"
 
 namespace wattsim::policies {
 
@@ -20,5 +21,15 @@ bool first_fit(const datacenter::ClusterView& view, const datacenter::FreeCapaci
 inline bool first_fit(const datacenter::ClusterView& view, std::uint32_t accelerators, datacenter::Placement& out) {
   return first_fit(view, view.capacity(), accelerators, out);
 }
+
+class FirstFitPlacement final : public PlacementRule {
+ public:
+  bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
+             datacenter::Placement& out) override {
+    return first_fit(view, capacity, accelerators, out);
+  }
+};
+
+PolicyInfo first_fit_info();
 
 }  // namespace wattsim::policies

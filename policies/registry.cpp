@@ -1,46 +1,68 @@
 #include "policies/registry.hpp"
 
 #include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "policies/easy_backfill.hpp"
 #include "policies/fifo.hpp"
+#include "policies/placement.hpp"
 #include "simcore/error.hpp"
 #include "simcore/suggest.hpp"
 
 namespace wattsim::policies {
 
-void PolicyRegistry::add(PolicyInfo info) { policies_.push_back(std::move(info)); }
+const char* policy_kind_name(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kScheduler: return "scheduler";
+    case PolicyKind::kPlacement: return "placement";
+    case PolicyKind::kManager: return "manager";
+  }
+  return "?";
+}
 
-std::vector<std::string> PolicyRegistry::names() const {
+void PolicyRegistry::add(PolicyInfo info) {
+  const bool made = info.kind == PolicyKind::kScheduler   ? static_cast<bool>(info.make_scheduler)
+                    : info.kind == PolicyKind::kPlacement ? static_cast<bool>(info.make_placement)
+                                                          : static_cast<bool>(info.make_manager);
+  if (!made) throw std::logic_error("policy " + info.name + " has no factory of its kind");
+  for (const auto& p : policies_) {
+    if (p.name == info.name) throw std::logic_error("policy " + info.name + " registered twice");
+  }
+  policies_.push_back(std::move(info));
+}
+
+std::vector<std::string> PolicyRegistry::names(std::optional<PolicyKind> kind) const {
   std::vector<std::string> out;
-  for (const auto& p : policies_) out.push_back(p.name);
+  for (const auto& p : policies_) {
+    if (!kind || p.kind == *kind) out.push_back(p.name);
+  }
   return out;
 }
 
-const PolicyInfo& PolicyRegistry::get(const std::string& name) const {
+const PolicyInfo& PolicyRegistry::get(const std::string& name, std::optional<PolicyKind> kind) const {
   for (const auto& p : policies_) {
-    if (p.name == name) return p;
+    if (p.name != name) continue;
+    if (kind && p.kind != *kind) {
+      throw simcore::InputError("", "\"" + name + "\" is a " + policy_kind_name(p.kind) + ", not a " +
+                                        policy_kind_name(*kind) + " (" + policy_kind_name(*kind) +
+                                        "s: " + fmt::format("{}", fmt::join(names(kind), ", ")) + ")");
+    }
+    return p;
   }
-  std::string all;
-  for (const auto& n : names()) all += (all.empty() ? "" : ", ") + n;
-  throw simcore::InputError("", "unknown policy \"" + name + "\"" + simcore::did_you_mean(name, names()) +
-                                    " (registered: " + all + ")");
+  const auto valid = names(kind);
+  throw simcore::InputError("", std::string("unknown ") + (kind ? policy_kind_name(*kind) : "policy") + " \"" + name +
+                                    "\"" + simcore::did_you_mean(name, valid) +
+                                    " (registered: " + fmt::format("{}", fmt::join(valid, ", ")) + ")");
 }
 
 void register_builtin_policies(PolicyRegistry& registry) {
-  registry.add({"fifo",
-                "Strict first-in first-out with head-of-line blocking and first-fit placement (BENCH-SPEC.md).",
-                {},
-                false,
-                [](const Params&) { return std::make_unique<FifoPolicy>(); }});
-  registry.add({"easy-backfill",
-                "EASY backfilling: FIFO with a reservation for the head of the queue; later jobs start early "
-                "when they do not delay it (estimates from the trace, else actual runtimes).",
-                {{"max_scan", 1000.0, "how many queued jobs behind the head are considered per decision", 1.0, 1e9, true}},
-                false,
-                [](const Params& p) {
-                  return std::make_unique<EasyBackfillPolicy>(static_cast<std::size_t>(std::get<double>(p.at("max_scan"))));
-                }});
+  // Schedulers.
+  registry.add(fifo_info());
+  registry.add(easy_backfill_info());
+  // Placement rules.
+  registry.add(first_fit_info());
+  // Managers.
 }
 
 const PolicyRegistry& builtin_policies() {
@@ -52,6 +74,10 @@ const PolicyRegistry& builtin_policies() {
   return registry;
 }
 
+namespace {
+std::string number_text(double x) { return fmt::format("{:g}", x); }
+}  // namespace
+
 Params resolve_params(const PolicyInfo& info, const Params& given, const std::string& where) {
   simcore::DiagnosticSink errors;
   std::vector<std::string> valid;
@@ -60,8 +86,8 @@ Params resolve_params(const PolicyInfo& info, const Params& given, const std::st
     bool known = false;
     for (const auto& spec : info.params) known = known || spec.name == name;
     if (!known) {
-      errors.add(where + "." + name, "unknown parameter of policy \"" + info.name + "\"" +
-                                         simcore::did_you_mean(name, valid) +
+      errors.add(where + "." + name, "unknown parameter of " + std::string(policy_kind_name(info.kind)) + " \"" +
+                                         info.name + "\"" + simcore::did_you_mean(name, valid) +
                                          (valid.empty() ? " (it takes none)" : ""));
     }
   }
@@ -73,27 +99,99 @@ Params resolve_params(const PolicyInfo& info, const Params& given, const std::st
       continue;
     }
     const std::string path = where + "." + spec.name;
-    if (it->second.index() != spec.default_value.index()) {
+    ParamValue value = it->second;
+    if (spec.dimension && std::holds_alternative<std::string>(value)) {
+      try {
+        value = simcore::parse_quantity(std::get<std::string>(value), *spec.dimension);
+      } catch (const simcore::InputError& e) {
+        errors.add(path, e.diagnostics().front().message);
+        continue;
+      }
+    }
+    if (value.index() != spec.default_value.index()) {
       static const char* kTypes[] = {"a number", "true or false", "a string"};
-      errors.add(path, std::string("expected ") + kTypes[spec.default_value.index()] + ", found " +
-                           kTypes[it->second.index()]);
+      std::string expected = kTypes[spec.default_value.index()];
+      if (spec.dimension) {
+        expected = "a " + std::string(simcore::dimension_name(*spec.dimension)) + " (a number in " +
+                   std::string(simcore::internal_unit(*spec.dimension)) + ", or with one of " +
+                   simcore::accepted_units(*spec.dimension) + ")";
+      }
+      errors.add(path, "expected " + expected + ", found " + kTypes[value.index()]);
       continue;
     }
-    if (const double* x = std::get_if<double>(&it->second)) {
+    if (const double* x = std::get_if<double>(&value)) {
       if (spec.min != spec.max && !(*x >= spec.min && *x <= spec.max)) {
-        errors.add(path, "is " + std::to_string(*x) + "; expected a value in [" + std::to_string(spec.min) + ", " +
-                             std::to_string(spec.max) + "]");
+        errors.add(path, "is " + number_text(*x) + "; expected a value in [" + number_text(spec.min) + ", " +
+                             number_text(spec.max) + "]" +
+                             (spec.dimension ? std::string(" ") + std::string(simcore::internal_unit(*spec.dimension)) : ""));
         continue;
       }
       if (spec.integer && std::floor(*x) != *x) {
-        errors.add(path, "is " + std::to_string(*x) + "; expected a whole number");
+        errors.add(path, "is " + number_text(*x) + "; expected a whole number");
         continue;
       }
     }
-    out[spec.name] = it->second;
+    if (const std::string* s = std::get_if<std::string>(&value); s != nullptr && !spec.choices.empty()) {
+      bool ok = false;
+      for (const auto& c : spec.choices) ok = ok || c == *s;
+      if (!ok) {
+        errors.add(path, "is \"" + *s + "\"" + simcore::did_you_mean(*s, spec.choices) + "; expected one of " +
+                             fmt::format("{}", fmt::join(spec.choices, ", ")));
+        continue;
+      }
+    }
+    out[spec.name] = value;
   }
   errors.throw_if_any();
   return out;
+}
+
+double number(const Params& p, const std::string& name) { return std::get<double>(p.at(name)); }
+bool flag(const Params& p, const std::string& name) { return std::get<bool>(p.at(name)); }
+const std::string& text(const Params& p, const std::string& name) { return std::get<std::string>(p.at(name)); }
+
+std::string PolicyStack::label() const {
+  std::string out = scheduler.info->name;
+  if (placement.info->name != "first-fit" || !managers.empty()) out += " + " + placement.info->name;
+  for (const auto& m : managers) out += " + " + m.info->name;
+  return out;
+}
+
+bool PolicyStack::powers_nodes_on() const {
+  bool on = scheduler.info->powers_nodes_on || placement.info->powers_nodes_on;
+  for (const auto& m : managers) on = on || m.info->powers_nodes_on;
+  return on;
+}
+
+std::vector<std::pair<std::string, std::string>> PolicyStack::requirement_problems(
+    const datacenter::WorldConfig& world) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto check = [&](const PolicyChoice& c, const std::string& where) {
+    if (!c.info->requires_) return;
+    const std::string problem = c.info->requires_(world, c.params);
+    if (!problem.empty()) out.emplace_back(where, c.info->name + " " + problem);
+  };
+  check(scheduler, "policy.scheduler");
+  check(placement, "policy.placement");
+  for (std::size_t i = 0; i < managers.size(); ++i) check(managers[i], "policy.managers[" + std::to_string(i) + "]");
+  return out;
+}
+
+std::unique_ptr<datacenter::Policy> PolicyStack::make() const {
+  std::vector<std::unique_ptr<Manager>> made;
+  for (const auto& m : managers) made.push_back(m.info->make_manager(m.params));
+  return std::make_unique<StackPolicy>(scheduler.info->make_scheduler(scheduler.params),
+                                       placement.info->make_placement(placement.params), std::move(made));
+}
+
+PolicyStack single_scheduler(const std::string& name, const Params& params) {
+  const PolicyRegistry& r = builtin_policies();
+  PolicyStack s;
+  s.scheduler.info = &r.get(name, PolicyKind::kScheduler);
+  s.scheduler.params = resolve_params(*s.scheduler.info, params, "policy.params");
+  s.placement.info = &r.get("first-fit", PolicyKind::kPlacement);
+  s.placement.params = resolve_params(*s.placement.info, {}, "policy.placement");
+  return s;
 }
 
 }  // namespace wattsim::policies

@@ -24,6 +24,16 @@ struct Job {
   std::optional<simcore::SimTime> earliest_start;  // not before (a flexibility window)
   std::optional<simcore::SimTime> deadline;        // should end by
   std::optional<simcore::SimTime> estimate;        // user's runtime estimate (for backfilling)
+  // Checkpoints: writing one on a suspension takes checkpoint_s, reading it back on the next
+  // start restore_s (the job holds its accelerators and draws power, making no progress); a
+  // running job checkpoints every checkpoint_interval of its running time (free; 0: never), and
+  // a node failure loses the work since the last one. Defaults: one minute each way, the order
+  // CheckFreq (Mohan et al., FAST '21, Table 1: 0.3-24 s to storage for ResNet/BERT-class
+  // models) and Gemini (Wang et al., SOSP '23: minutes to remote storage for 100B-parameter
+  // models) report; traces and generators may set them per job.
+  simcore::SimTime checkpoint_time = simcore::SimTime::minutes(1);
+  simcore::SimTime restore_time = simcore::SimTime::minutes(1);
+  simcore::SimTime checkpoint_interval;
   std::string user, queue, tags;                   // free text; tags separated by ';'
 
   // Runtime at full speed, in seconds.

@@ -37,10 +37,16 @@ Node::Node(const NodeSpec& spec, const AcceleratorSpec* accel, NodeState initial
 }
 
 void Node::update_pstate(Accel& a) {
-  const PStateChoice c = select_pstate(*accel_, a.allocated ? a.utilisation : 0.0, a.cap_w);
+  const double u = a.allocated ? a.utilisation : 0.0;
+  const PStateChoice c = select_pstate(*accel_, u, a.cap_w);
   a.pstate = c.index;
+  bool meets = c.meets_cap;
+  if (a.max_pstate < a.pstate) {  // the clock limit is lower: its power is lower still
+    a.pstate = a.max_pstate;
+    meets = power::accelerator_power_w(accel_->pstates[a.pstate], u) <= a.cap_w;
+  }
   // An unallocated accelerator draws the card's idle power whatever its state.
-  a.cap_met = a.allocated ? c.meets_cap : accel_->idle_w <= a.cap_w;
+  a.cap_met = a.allocated ? meets : accel_->idle_w <= a.cap_w;
 }
 
 void Node::update_busy_state() {
@@ -85,6 +91,15 @@ void Node::set_power_cap(std::size_t i, double cap_w) {
   Accel& a = accels_.at(i);
   if (!(cap_w > 0.0)) throw std::invalid_argument("power cap must be positive");
   a.cap_w = cap_w;
+  update_pstate(a);
+}
+
+void Node::set_pstate_limit(std::size_t i, std::size_t max_pstate) {
+  Accel& a = accels_.at(i);
+  if (max_pstate != kNoLimit && (accel_ == nullptr || max_pstate >= accel_->pstates.size())) {
+    throw std::invalid_argument("node " + spec_->name + ": p-state " + std::to_string(max_pstate) + " does not exist");
+  }
+  a.max_pstate = max_pstate;
   update_pstate(a);
 }
 

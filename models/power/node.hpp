@@ -74,6 +74,15 @@ class Node {
   void release(std::size_t i);
   // Power cap of accelerator i (infinity: none); the p-state follows at once.
   void set_power_cap(std::size_t i, double cap_w);
+  // The highest p-state accelerator i may use (a clock limit, as `nvidia-smi -lgc` sets; an
+  // index into the spec's p-states, kNoLimit: none). The state in force is the lower of this
+  // and the one the cap selects.
+  static constexpr std::size_t kNoLimit = static_cast<std::size_t>(-1);
+  void set_pstate_limit(std::size_t i, std::size_t max_pstate);
+  double power_cap_w(std::size_t i) const { return accels_[i].cap_w; }
+  std::size_t pstate_limit(std::size_t i) const { return accels_[i].max_pstate; }
+  double utilisation(std::size_t i) const { return accels_[i].utilisation; }
+  const AcceleratorSpec* accelerator_spec() const { return accel_; }
   // A host-only node (no accelerators) is busy or idle by request.
   void set_host_busy(bool busy);
 
@@ -101,6 +110,7 @@ class Node {
     bool cap_met = true;
     double utilisation = 0.0;
     double cap_w = std::numeric_limits<double>::infinity();
+    std::size_t max_pstate = kNoLimit;
     std::size_t pstate = 0;
   };
   void update_pstate(Accel& a);

@@ -46,7 +46,7 @@ TEST_CASE("a minimal scenario gets its defaults, visible in the resolved documen
   CHECK(site.racks[0].node->name == "DGX-A100");
   CHECK(site.racks[0].accelerator->name == "A100-SXM4-40GB");
   CHECK(site.carbon_intensity_g_per_kwh.value_at(SimTime::zero()) == 0.0);
-  CHECK(sc.policy->name == "fifo");
+  CHECK(sc.policy.label() == "fifo");
   CHECK(sc.output.interval == SimTime::hours(1));
   REQUIRE(sc.workload.generators.size() == 1);
   CHECK(sc.workload.generators[0].arrivals.rate_per_s == Approx(1.0 / 600));

@@ -34,7 +34,7 @@ struct BenchHardware {
 inline datacenter::SiteConfig bench_site(const BenchHardware& hw, std::size_t nodes, double pue = 1.2,
                                          double intensity_g_per_kwh = 400.0) {
   datacenter::SiteConfig site;
-  site.racks.push_back({nodes, 1, &hw.node, &hw.gpu, datacenter::kUnlimited});
+  site.racks.push_back({nodes, 1, &hw.node, &hw.gpu, datacenter::kUnlimited, 0.0, 0.0, {}, simcore::SimTime::hours(4)});
   site.pue = pue;
   site.carbon_intensity_g_per_kwh = simcore::StepSeries::constant(intensity_g_per_kwh);
   return site;
@@ -77,8 +77,8 @@ struct LossyHardware : BenchHardware {
   LossyHardware(const LossyHardware&) = delete;  // sites point into it
   datacenter::SiteConfig site() const {
     datacenter::SiteConfig s;
-    s.racks.push_back({6, 2, &node, &gpu, 30e3});
-    s.racks.push_back({4, 3, &small, &gpu, 30e3});
+    s.racks.push_back({6, 2, &node, &gpu, 30e3, 0.0, 0.0, {}, simcore::SimTime::hours(4)});
+    s.racks.push_back({4, 3, &small, &gpu, 30e3, 0.0, 0.0, {}, simcore::SimTime::hours(4)});
     s.distribution.ups = true;
     s.distribution.ups_capacity_w = 400e3;
     s.distribution.ups_curve = power::EfficiencyCurve({{0.1, 0.85}, {0.3, 0.91}, {0.5, 0.94}, {1.0, 0.95}});

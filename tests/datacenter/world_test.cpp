@@ -277,7 +277,7 @@ TEST_CASE("rack capacity violations are counted with their duration", "[datacent
   test::BenchHardware hw;
   datacenter::WorldConfig config;
   auto site = test::bench_site(hw, 2);
-  site.racks[0] = {1, 2, &hw.node, &hw.gpu, 6000.0};  // one rack of two nodes, 6 kW
+  site.racks[0] = {1, 2, &hw.node, &hw.gpu, 6000.0, 0.0, 0.0, {}, simcore::SimTime::hours(4)};  // one rack of two nodes, 6 kW
   config.sites.push_back(site);
   // Both nodes busy at full power for 500 s: 2 x 3700 W = 7.4 kW > 6 kW.
   workloads::VectorJobSource source({test::job(0, 0, 8, 500, 1.0), test::job(1, 0, 8, 300, 1.0)});
@@ -296,7 +296,7 @@ TEST_CASE("embodied carbon is amortised over the simulated span", "[datacenter][
   hw.gpu.lifetime_years = 4.0;
   datacenter::WorldConfig config;
   auto site = test::bench_site(hw, 1);
-  site.racks[0] = {3, 2, &hw.node, &hw.gpu, datacenter::kUnlimited, 500.0, 10.0};  // 3 racks of 2 nodes
+  site.racks[0] = {3, 2, &hw.node, &hw.gpu, datacenter::kUnlimited, 500.0, 10.0, {}, simcore::SimTime::hours(4)};  // 3 racks of 2 nodes
   config.sites.push_back(site);
   config.horizon = SimTime::days(1);
   workloads::VectorJobSource source({});

@@ -92,7 +92,10 @@ TEST_CASE("EASY backfills onto capacity the reservation does not need", "[polici
 
 TEST_CASE("the registry names every policy and checks parameters", "[policies][registry]") {
   const auto& reg = policies::builtin_policies();
-  CHECK(reg.names() == std::vector<std::string>{"fifo", "easy-backfill"});
+  CHECK(reg.names(policies::PolicyKind::kScheduler).size() >= 2);
+  CHECK(reg.get("fifo").kind == policies::PolicyKind::kScheduler);
+  CHECK(reg.get("first-fit").kind == policies::PolicyKind::kPlacement);
+  CHECK_THROWS_WITH(reg.get("first-fit", policies::PolicyKind::kScheduler), Contains("is a placement, not a scheduler"));
   CHECK_THROWS_WITH(reg.get("easy-backfil"), Contains("did you mean \"easy-backfill\""));
   const auto& easy = reg.get("easy-backfill");
   const auto filled = policies::resolve_params(easy, {}, "policy.params");
@@ -109,6 +112,9 @@ TEST_CASE("the registry names every policy and checks parameters", "[policies][r
   }
   CHECK_THROWS_WITH(policies::resolve_params(easy, {{"max_scan", 2.5}}, "p"), Contains("whole number"));
   CHECK_THROWS_WITH(policies::resolve_params(reg.get("fifo"), {{"x", 1.0}}, "p"), Contains("takes none"));
-  auto policy = easy.make(filled);
-  CHECK(policy != nullptr);
+  auto scheduler = easy.make_scheduler(filled);
+  CHECK(scheduler != nullptr);
+  const auto stack = policies::single_scheduler("easy-backfill");
+  CHECK(stack.label() == "easy-backfill");
+  CHECK(stack.make() != nullptr);
 }
