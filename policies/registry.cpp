@@ -62,7 +62,8 @@ void register_builtin_policies(PolicyRegistry& registry) {
   registry.add(easy_backfill_info());
   // Placement rules.
   registry.add(first_fit_info());
-  // Managers.
+  // Managers: power states and caps.
+  // Managers: budgets and clocks.
 }
 
 const PolicyRegistry& builtin_policies() {

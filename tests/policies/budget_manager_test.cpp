@@ -1,0 +1,1 @@
+// Tests of the budget manager policies (being written).

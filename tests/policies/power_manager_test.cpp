@@ -1,0 +1,1 @@
+// Tests of the power manager policies (being written).
