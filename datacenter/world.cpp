@@ -667,6 +667,7 @@ void World::finish_job(SlotId slot) {
   RunningJob& r = state_.running[slot];
   release_job(slot);
   ++completed_;
+  work_finished_ += r.job.work;
   makespan_ = state_.now;
   r.end = state_.now;
   policy_.on_completion(view(), *this, r);
@@ -1140,6 +1141,18 @@ RunSummary World::summarise(SimTime end) {
   sum.lost_work = lost_work_;
   sum.lost_energy_j = lost_energy_j_;
   sum.jobs_suspended = state_.suspended.size();
+  sum.work_done = work_finished_;
+  for (const auto& r : state_.running) {
+    if (!r.active) continue;
+    const double left = r.phase == JobPhase::kRunning ? r.progress.remaining_at(end)
+                        : r.phase == JobPhase::kCheckpointing ? r.history.remaining
+                                                              : r.checkpoint_remaining;
+    sum.work_done += r.job.work - left;
+  }
+  for (const auto& q : state_.queue) {
+    if (q.history.ran()) sum.work_done += q.job.work - q.history.remaining;
+  }
+  for (const auto& q : state_.suspended) sum.work_done += q.job.work - q.history.remaining;
   sum.deadline_miss_s = deadline_miss_s_;
   sum.jobs_submitted = submitted_;
   sum.jobs_started = started_;

@@ -111,6 +111,11 @@ struct RunSummary {
   std::uint64_t suspensions = 0, job_failures = 0, node_failures = 0;
   double lost_work = 0, lost_energy_j = 0;
   std::uint64_t jobs_suspended = 0;  // still suspended at the end
+  // Work done (accelerator-seconds at full speed): of finished jobs, and the progress of jobs
+  // unfinished at the end (running, suspended or requeued, from their last checkpoint). Work
+  // lost to failures and redone counts once. Runs that finish different work compare per unit
+  // of it.
+  double work_done = 0;
   std::vector<SiteSummary> sites;
   SiteSummary total;  // sums; the peak is of the summed facility power
   std::uint64_t events = 0;
@@ -236,6 +241,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::uint64_t deadline_misses_ = 0;
   std::uint64_t suspensions_ = 0, job_failures_ = 0, node_failures_ = 0;
   double lost_work_ = 0.0, lost_energy_j_ = 0.0;
+  double work_finished_ = 0.0;  // of finished jobs
   std::vector<simcore::SimTime> node_mtbf_, node_repair_;  // per node (empty without failures)
   std::optional<simcore::RandomStream> failure_rng_;
   double deadline_miss_s_ = 0.0;
