@@ -16,7 +16,7 @@ TEST_CASE("catalog --json is one document with every accelerator, node and curve
   REQUIRE(r.status == 0);
   const json doc = json::parse(r.output);  // throws (and fails) unless the output is exactly one document
   CHECK(doc["format"] == "wattsim-catalog-json/1");
-  CHECK(doc["accelerators"].size() == 15);
+  CHECK(doc["accelerators"].size() == 17);
   CHECK(doc["nodes"].size() == 9);
   CHECK(doc["curves"].size() == 6);
   CHECK_THAT(doc["idle"]["idle_w"].get<std::string>(), Contains("no work placed"));

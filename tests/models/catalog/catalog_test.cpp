@@ -1,5 +1,6 @@
 #include "models/catalog/catalog.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -86,8 +87,9 @@ const Diagnostic* find_where(const std::vector<Diagnostic>& diagnostics, const s
 
 TEST_CASE("the built-in catalog holds every required entry", "[catalog]") {
   const auto cat = builtin_catalog();
-  for (const char* name : {"P100-SXM2", "V100-SXM2", "A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM", "H200-SXM", "B200",
-                           "L4", "T4", "MI250X", "MI300X", "TPU-v2", "TPU-v3", "TPU-v4", "TPU-v5e"}) {
+  for (const char* name :
+       {"P100-SXM2", "V100-SXM2", "V100-PCIe", "A100-SXM4-40GB", "A100-SXM4-80GB", "A40", "H100-SXM", "H200-SXM",
+        "B200", "L4", "T4", "MI250X", "MI300X", "TPU-v2", "TPU-v3", "TPU-v4", "TPU-v5e"}) {
     INFO(name);
     CHECK(cat.accelerators().count(name) == 1);
   }
@@ -1442,4 +1444,92 @@ TEST_CASE("the hosts of the Patterson accelerators reproduce its measured system
   CHECK(dgx1.base_busy_w + 8 * 300.0 <= dgx1.psu_rated_w);
   CHECK(cat.node("TPU-v3-host").psu_rated_w == 2200.0);
   CHECK(cat.node("TPU-v2-host").accelerator == "TPU-v2");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The GPUs of the Zeus power-limit traces (You et al., NSDI '23; tests/data/jobs/), against
+// which validation/cap_curves.cpp checks the power-cap model (docs/validation.md)
+
+namespace {
+
+// The data README's construction: P_max(f) = P_static + (TDP - P_static) (f / f_max)^2.4 with
+// P_static = max(0.2 TDP, top-state idle), and a state's idle = card idle + an open-context
+// overhead rising linearly with f, from 26 to 50 W scaled by TDP / 700 W.
+void check_construction(const power::AcceleratorSpec& a) {
+  const double f_lo = a.pstates.front().freq_hz, f_max = a.pstates.back().freq_hz;
+  const double overhead_lo = 26.0 * a.tdp_w / 700.0, overhead_hi = 50.0 * a.tdp_w / 700.0;
+  const double p_static = std::max(0.2 * a.tdp_w, a.idle_w + overhead_hi);
+  for (const auto& s : a.pstates) {
+    INFO(s.freq_hz);
+    CHECK(s.max_w == Approx(p_static + (a.tdp_w - p_static) * std::pow(s.freq_hz / f_max, 2.4)).margin(0.5));
+    const double idle_w = a.idle_w + overhead_lo + (overhead_hi - overhead_lo) * (s.freq_hz - f_lo) / (f_max - f_lo);
+    CHECK(s.idle_w == Approx(idle_w).margin(0.5));
+    CHECK(std::fmod(s.freq_hz, 15e6) == 0.0);  // clocks on a 15 MHz grid
+  }
+  // The states split the full-load power evenly between the lowest state and the TDP, up to
+  // the rounding of their clocks to 15 MHz.
+  const double step_w = (a.tdp_w - a.pstates.front().max_w) / static_cast<double>(a.pstates.size() - 1);
+  for (std::size_t i = 1; i < a.pstates.size(); ++i) {
+    CHECK(a.pstates[i].max_w - a.pstates[i - 1].max_w == Approx(step_w).margin(4.0));
+  }
+}
+
+double construction_max_w(double tdp_w, double p_static_w, double f_hz, double f_max_hz) {
+  return p_static_w + (tdp_w - p_static_w) * std::pow(f_hz / f_max_hz, 2.4);
+}
+
+}  // namespace
+
+TEST_CASE("V100-PCIe: the 250 W V100 of the Zeus trace, down to its 100 W minimum limit", "[catalog][zeus]") {
+  const auto cat = builtin_catalog();
+  const auto& v = cat.accelerator("V100-PCIe");
+  CHECK(v.vendor == "NVIDIA");
+  CHECK(v.tdp_w == 250.0);  // the PCIe card; the SXM2 module is 300 W
+  CHECK(v.idle_w == 25.0);
+  CHECK(v.memory_bandwidth_tb_s == 0.9);
+  CHECK(v.peak_tflops.at("fp16") == 112.0);
+  CHECK(v.peak_tflops.at("fp32") == 14.0);
+  REQUIRE(v.pstates.size() == 5);
+  CHECK(v.pstates.back().freq_hz == 1.38e9);  // boost clock
+  CHECK(v.nominal_freq_hz == 1.38e9);
+  CHECK(v.pstates.front().freq_hz == 7.65e8);
+  check_construction(v);
+  // Lowest state: the highest 15 MHz step whose full-load power fits the 100 W limit, which
+  // the trace shows the card holding.
+  CHECK(v.pstates.front().max_w <= 100.0);
+  CHECK(construction_max_w(250.0, 50.0, 7.80e8, 1.38e9) > 100.0);
+  const auto at_floor = power::select_pstate(v, 1.0, 100.0);
+  CHECK(at_floor.index == 0);
+  CHECK(at_floor.meets_cap);
+  CHECK(v.embodied_kg == 98.0);  // 9.78 + 32 x 0.4 + 120.8 x 250/400 = 98.1
+  CHECK_THAT(v.source, Contains("Zeus") && Contains("docs/validation.md") && Contains("estimate"));
+}
+
+TEST_CASE("A40: the 300 W A40 of the Zeus trace, whose floor under load lies above its 100 W limit",
+          "[catalog][zeus]") {
+  const auto cat = builtin_catalog();
+  const auto& a = cat.accelerator("A40");
+  CHECK(a.vendor == "NVIDIA");
+  CHECK(a.tdp_w == 300.0);
+  CHECK(a.idle_w == 25.0);
+  CHECK(a.memory_gb == 48.0);
+  CHECK(a.memory_bandwidth_tb_s == 0.696);
+  CHECK(a.peak_tflops.at("bf16") == 149.7);
+  CHECK(a.peak_tflops.at("int8") == 299.3);
+  CHECK(a.peak_tflops.count("fp8") == 0);
+  REQUIRE(a.pstates.size() == 5);
+  CHECK(a.pstates.back().freq_hz == 1.74e9);  // boost clock
+  CHECK(a.pstates.front().freq_hz == 1.02e9);
+  check_construction(a);
+  // Lowest state: the lowest 15 MHz step whose full-load power reaches 126 W, the most the
+  // trace measured at the 100 and 125 W limits (the card's floor under load).
+  CHECK(a.pstates.front().max_w >= 126.0);
+  CHECK(construction_max_w(300.0, 60.0, 1.005e9, 1.74e9) < 126.0);
+  // A cap under the floor is clamped to it for a job near full load: the lowest state, not met.
+  const auto at_100 = power::select_pstate(a, 1.0, 100.0);
+  CHECK(at_100.index == 0);
+  CHECK_FALSE(at_100.meets_cap);
+  CHECK(at_100.power_w == a.pstates.front().max_w);
+  CHECK(a.embodied_kg == 119.0);  // 8.8 + 48 x 0.4 + 120.8 x 300/400 = 118.6
+  CHECK_THAT(a.source, Contains("Zeus") && Contains("docs/validation.md") && Contains("floor"));
 }
