@@ -110,6 +110,14 @@ struct WorldConfig {
   std::vector<SiteConfig> sites;
   // The seed of the world's own random streams (node failures); the workload has its own.
   std::uint64_t seed = 1;
+  // Node failures at given instants (a failure trace), beside any drawn from node_mtbf: the
+  // node (its index over all sites, in order) and when. A node that is not up then (off,
+  // booting, already failed) is not affected.
+  struct Failure {
+    std::uint32_t node = 0;
+    simcore::SimTime at;
+  };
+  std::vector<Failure> failures;
   // Nothing: run until the workload is exhausted and nothing more can happen.
   std::optional<simcore::SimTime> horizon;
   simcore::SimTime output_interval = simcore::SimTime::hours(1);

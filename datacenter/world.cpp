@@ -143,12 +143,8 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
                 rack_counter + static_cast<std::uint32_t>(rack), site.tree.find(name),
                 std::vector<SlotId>(group->node->accelerator_count, kNoSlot)};
     if (c.initial_node_state == power::NodeState::kOff) e.node.power_off();
-    if (group->node_mtbf > SimTime::zero()) {
-      node_mtbf_.resize(state_.nodes.size() + 1);
-      node_repair_.resize(state_.nodes.size() + 1);
-      node_mtbf_.back() = group->node_mtbf;
-      node_repair_.back() = group->repair_time;
-    }
+    node_mtbf_.push_back(group->node_mtbf);
+    node_repair_.push_back(group->repair_time);
     if (in_rack == 0) {
       rack_first_node_.push_back(static_cast<NodeId>(state_.nodes.size()));
       rack_nodes_.push_back(static_cast<std::uint32_t>(group->nodes_per_rack));
@@ -186,11 +182,18 @@ RunSummary World::run(simcore::ProgressSink* progress) {
     total_snapshot_.outside_c_s = snapshots_[0].outside_c_s;
   }
   sim_.set_measurement(config_.output_interval, config_.output_interval);
-  node_mtbf_.resize(node_mtbf_.empty() ? 0 : state_.nodes.size());
-  node_repair_.resize(node_mtbf_.size());
-  if (!node_mtbf_.empty()) {
+  next_failure_.assign(state_.nodes.size(), SimTime::max());
+  if (std::any_of(node_mtbf_.begin(), node_mtbf_.end(), [](SimTime t) { return t > SimTime::zero(); })) {
     failure_rng_.emplace(simcore::RandomStreams(config_.seed).stream("node-failures"));
     for (NodeId n = 0; n < node_mtbf_.size(); ++n) schedule_failure(n);
+  }
+  for (const auto& f : config_.failures) {
+    if (f.node >= state_.nodes.size()) {
+      throw simcore::InputError("failures", "names node " + std::to_string(f.node) + "; the facility has " +
+                                                std::to_string(state_.nodes.size()) + " (numbered from 0)");
+    }
+    if (f.at < SimTime::zero()) throw simcore::InputError("failures", "a failure before the start of the run");
+    if (!config_.horizon || f.at <= *config_.horizon) sim_.schedule_at(f.at, Phase::kCompletion, kListedFailure, f.node);
   }
   pull_next_job();
   SimTime end;
@@ -270,7 +273,11 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
       break;
     case kRelease: release_held(); break;
     case kPhaseEnd: end_phase(e.target); break;
-    case kFailure: fail_node(e.target); break;
+    case kFailure:
+      // Only the node's latest draw counts (a repair after a listed failure draws anew).
+      if (state_.now == next_failure_[e.target]) fail_node(e.target, true);
+      break;
+    case kListedFailure: fail_node(e.target, false); break;
     case kRepair: repair_node(e.target); break;
     case kThrottleRelease: {
       throttle_rack(e.target, false);
@@ -596,23 +603,27 @@ void World::resume(std::uint64_t seq) {
 }
 
 void World::schedule_failure(NodeId n) {
-  if (n >= node_mtbf_.size() || node_mtbf_[n] <= SimTime::zero()) return;
+  next_failure_[n] = SimTime::max();
+  if (node_mtbf_[n] <= SimTime::zero()) return;
   // Exponential with the node's mean time between failures: -ln(1 - U) x MTBF.
   const double x = -std::log1p(-failure_rng_->uniform01()) * node_mtbf_[n].to_seconds();
   const double room_s = (SimTime::max() - state_.now).to_seconds();
   if (!(x < room_s)) return;
   const SimTime at = state_.now + SimTime::from_seconds(x);
   if (config_.horizon && at > *config_.horizon) return;
+  next_failure_[n] = at;
   sim_.schedule_at(at, Phase::kCompletion, kFailure, n);
 }
 
-void World::fail_node(NodeId n) {
+void World::fail_node(NodeId n, bool drawn) {
   NodeEntry& e = state_.nodes[n];
   const power::NodeState st = e.node.state();
+  if (e.failed) return;  // under repair already
   if (st != power::NodeState::kIdle && st != power::NodeState::kBusy) {
-    schedule_failure(n);  // off or booting: nothing runs to fail; the clock starts again
+    if (drawn) schedule_failure(n);  // off or booting: nothing runs to fail; the clock starts again
     return;
   }
+  next_failure_[n] = SimTime::max();  // the repair draws the next
   ++node_failures_;
   // Every job on the node loses the work since its last checkpoint and goes back to the queue.
   for (std::uint32_t i = 0; i < e.owner.size(); ++i) {

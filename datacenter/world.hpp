@@ -161,7 +161,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
  private:
   enum EventKind : std::uint32_t {
     kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease, kRelease,
-    kPhaseEnd, kFailure, kRepair
+    kPhaseEnd, kFailure, kRepair, kListedFailure
   };
   struct Snapshot {  // running integrals at the last measurement tick
     double dc_j = 0, it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
@@ -199,7 +199,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void advance_checkpoint(RunningJob& r);
   double job_energy_j(const RunningJob& r) const { return r.energy_j + r.power_w * (state_.now - r.energy_since).to_seconds(); }
   void end_phase(SlotId slot);
-  void fail_node(NodeId n);
+  void fail_node(NodeId n, bool drawn);
   void repair_node(NodeId n);
   void schedule_failure(NodeId n);
   void update_node(NodeId n);
@@ -242,7 +242,8 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::uint64_t suspensions_ = 0, job_failures_ = 0, node_failures_ = 0;
   double lost_work_ = 0.0, lost_energy_j_ = 0.0;
   double work_finished_ = 0.0;  // of finished jobs
-  std::vector<simcore::SimTime> node_mtbf_, node_repair_;  // per node (empty without failures)
+  std::vector<simcore::SimTime> node_mtbf_, node_repair_;  // per node (mtbf zero: never fails by chance)
+  std::vector<simcore::SimTime> next_failure_;              // per node: its pending drawn failure
   std::optional<simcore::RandomStream> failure_rng_;
   double deadline_miss_s_ = 0.0;
   // Jobs submitted before their earliest start: a min-heap by (earliest start, arrival order).

@@ -16,11 +16,12 @@ namespace {
 using simcore::SimTime;
 using workloads::Job;
 
-constexpr std::size_t kColumnCount = 12;
+constexpr std::size_t kColumnCount = 15;
 constexpr std::size_t kRequiredCount = 5;  // the first five names below
 constexpr std::array<std::string_view, kColumnCount> kNames = {
     "job_id",           "submit_s",   "gpus",       "duration_s", "util",  "beta",
-    "earliest_start_s", "deadline_s", "estimate_s", "user",       "queue", "tags"};
+    "earliest_start_s", "deadline_s", "estimate_s", "user",       "queue", "tags",
+    "checkpoint_s", "restore_s", "checkpoint_interval_s"};
 // What a cell of each column must hold, for messages (free-text columns accept anything).
 constexpr std::array<std::string_view, kColumnCount> kExpected = {
     "a whole number >= 0",
@@ -35,6 +36,9 @@ constexpr std::array<std::string_view, kColumnCount> kExpected = {
     "",
     "",
     "",
+    "a number of seconds >= 0, or an empty cell",
+    "a number of seconds >= 0, or an empty cell",
+    "a number of seconds >= 0, or an empty cell",
 };
 
 // SimTime spans +-9.2e18 us; stay clear of the edge (messages quote this limit).
@@ -242,6 +246,9 @@ std::size_t JobCsvReader::first_line_of(std::uint64_t id) const {
 Job JobCsvReader::parse_row(std::string_view line) {
   Job job;
   job.beta = options_.default_beta;
+  job.checkpoint_time = options_.checkpoint_defaults.checkpoint_time;
+  job.restore_time = options_.checkpoint_defaults.restore_time;
+  job.checkpoint_interval = options_.checkpoint_defaults.checkpoint_interval;
   double duration_s = 0.0;
   std::string_view id_field, deadline_field;
   const char* p = line.data();
@@ -301,6 +308,20 @@ Job JobCsvReader::parse_row(std::string_view line) {
           if (field.empty()) break;
           if (!parse_number(field, job.beta) || !(job.beta >= 0.0 && job.beta <= 1.0)) fail_field(line, field, column);
           break;
+        case Column::kCheckpoint:
+        case Column::kRestore:
+        case Column::kCheckpointInterval: {
+          if (field.empty()) break;
+          double seconds = 0.0;
+          if (!parse_seconds(field, seconds)) {
+            fail_time(line, field, column);
+            break;
+          }
+          (column == Column::kCheckpoint ? job.checkpoint_time
+           : column == Column::kRestore  ? job.restore_time
+                                         : job.checkpoint_interval) = SimTime::from_seconds(seconds);
+          break;
+        }
         case Column::kEarliestStart:
         case Column::kDeadline:
         case Column::kEstimate: {

@@ -40,7 +40,12 @@
 namespace wattsim::traces {
 
 struct JobCsvOptions {
+  JobCsvOptions(double beta = 1.0, workloads::Job checkpoints = {})
+      : default_beta(beta), checkpoint_defaults(std::move(checkpoints)) {}
   double default_beta = 1.0;  // beta for rows without one, in [0, 1]
+  // Checkpoint write and read times and the interval between periodic checkpoints, for rows
+  // without their own (workloads/job.hpp).
+  workloads::Job checkpoint_defaults;
 };
 
 class JobCsvReader : public workloads::JobSource {
@@ -74,6 +79,9 @@ class JobCsvReader : public workloads::JobSource {
     kUser,
     kQueue,
     kTags,
+    kCheckpoint,
+    kRestore,
+    kCheckpointInterval,
   };
 
   void read_header();

@@ -112,6 +112,9 @@ std::optional<Job> JobGenerator::next() {
   j.utilisation = draw_uniform(spec_.utilisation, utilisation_);
   j.beta = draw_uniform(spec_.beta, beta_);
   j.queue = spec_.queue;
+  j.checkpoint_time = spec_.checkpoint_defaults.checkpoint_time;
+  j.restore_time = spec_.checkpoint_defaults.restore_time;
+  j.checkpoint_interval = spec_.checkpoint_defaults.checkpoint_interval;
   return j;
 }
 

@@ -59,6 +59,8 @@ struct GeneratorSpec {
   std::optional<std::uint64_t> max_jobs;    // stop after this many
   std::optional<simcore::SimTime> until;    // no submissions at or after this time
   std::string queue;                        // copied into every job
+  // Checkpoint write/read times and interval, copied into every job (workloads/job.hpp).
+  Job checkpoint_defaults;
 };
 
 class JobGenerator : public JobSource {
