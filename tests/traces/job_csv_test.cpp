@@ -133,6 +133,31 @@ TEST_CASE("columns come in any order and optional cells may be empty", "[traces]
   CHECK(sparse.tags.empty());
 }
 
+TEST_CASE("checkpoint columns override the workload's defaults, cell by cell", "[traces][job_csv]") {
+  const TempDir dir;
+  const std::string path = dir.write("ck.csv",
+                                     "job_id,submit_s,gpus,duration_s,util,checkpoint_s,restore_s,checkpoint_interval_s\n"
+                                     "1,0,1,10,1,30,45.5,3600\n"
+                                     "2,0,1,10,1,,,\n"
+                                     "3,0,1,10,1,-1,,\n");
+  Job defaults;
+  defaults.checkpoint_time = SimTime::seconds(120);
+  defaults.restore_time = SimTime::seconds(90);
+  defaults.checkpoint_interval = SimTime::seconds(600);
+  JobCsvReader reader(path, JobCsvOptions{1.0, defaults});
+  const auto a = reader.next();
+  REQUIRE(a);
+  CHECK(a->checkpoint_time == SimTime::seconds(30));
+  CHECK(a->restore_time == SimTime::from_seconds(45.5));
+  CHECK(a->checkpoint_interval == SimTime::hours(1));
+  const auto b = reader.next();
+  REQUIRE(b);
+  CHECK(b->checkpoint_time == SimTime::seconds(120));
+  CHECK(b->restore_time == SimTime::seconds(90));
+  CHECK(b->checkpoint_interval == SimTime::seconds(600));
+  CHECK_THROWS_AS(reader.next(), simcore::InputError);  // a negative time
+}
+
 TEST_CASE("times are exact to the microsecond", "[traces][job_csv]") {
   const TempDir dir;
   const std::string path =
@@ -213,7 +238,8 @@ TEST_CASE("header errors: missing, duplicated, unknown and quoted columns, all a
     CHECK(errors[0].where == path + ":1:8");
     CHECK(errors[0].message ==
           "unknown column \"submit_sec\"; expected one of job_id, submit_s, gpus, duration_s, util, beta, "
-          "earliest_start_s, deadline_s, estimate_s, user, queue, tags; did you mean \"submit_s\"?");
+          "earliest_start_s, deadline_s, estimate_s, user, queue, tags, checkpoint_s, restore_s, "
+                            "checkpoint_interval_s; did you mean \"submit_s\"?");
     CHECK(errors[1].where == path + ":1:1");
     CHECK(errors[1].message ==
           "missing required column \"submit_s\"; expected all of job_id, submit_s, gpus, duration_s, util");
