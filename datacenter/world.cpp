@@ -323,7 +323,10 @@ void World::dispatch_thermal() {
   dispatching_thermal_ = true;
   // Hooks and throttles change power, which may start or end more violations: until none are
   // left. A throttled rack stays throttled for its hold, so this ends.
-  while (!thermal_events_.empty()) {
+  while (!thermal_events_.empty() || !capacity_events_.empty()) {
+    const std::vector<CapacityEvent> capacity = std::move(capacity_events_);
+    capacity_events_.clear();
+    for (const CapacityEvent& ev : capacity) policy_.on_capacity_violation(view(), *this, ev.site, ev.violation);
     const std::vector<ThermalEvent> events = std::move(thermal_events_);
     thermal_events_.clear();
     for (const ThermalEvent& ev : events) {
@@ -916,8 +919,10 @@ void World::wake_at(SimTime when) {
 }
 
 void World::on_capacity_exceeded(const power::PowerTree& tree, const power::CapacityViolation& v) {
+  // Called while the tree is still pushing a change up: the hook runs after the event, when
+  // every model is consistent again (dispatch_thermal).
   for (std::uint32_t s = 0; s < state_.sites.size(); ++s) {
-    if (&state_.sites[s].tree == &tree) policy_.on_capacity_violation(view(), *this, s, v);
+    if (&state_.sites[s].tree == &tree) capacity_events_.push_back({s, v});
   }
 }
 

@@ -218,7 +218,8 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void on_capacity_restored(const power::PowerTree&, const power::CapacityViolation&) override {}
   void on_violation_start(const thermal::Violation& v) override { thermal_events_.push_back({thermal_site_, v, true}); }
   void on_violation_end(const thermal::Violation& v) override { thermal_events_.push_back({thermal_site_, v, false}); }
-  // Hooks and throttling for the thermal events of the instant, until none are left.
+  // Hooks (capacity and thermal violations) and throttling for the violations of the instant,
+  // until none are left.
   void dispatch_thermal();
   void throttle_rack(std::uint32_t rack, bool on);  // global rack index
 
@@ -281,6 +282,11 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::vector<double> rack_power_avg_w_, rack_inlet_avg_c_;
   std::uint32_t thermal_site_ = 0;  // the site whose thermal model is being updated
   std::vector<ThermalEvent> thermal_events_;
+  struct CapacityEvent {  // a power-tree element above its capacity, dispatched after the event
+    std::uint32_t site;
+    power::CapacityViolation violation;
+  };
+  std::vector<CapacityEvent> capacity_events_;
   bool dispatching_thermal_ = false;
   bool ran_ = false;
 };

@@ -1,0 +1,28 @@
+# Copies the ```cpp block that follows "<!-- compiled: NAME -->" in a Markdown file to OUT, so
+# that the tests compile the documentation's example exactly as it is written.
+#   cmake -DIN=docs/policies.md -DNAME=largest_first.hpp -DOUT=.../largest_first.hpp -P extract_example.cmake
+file(READ "${IN}" text)
+string(FIND "${text}" "<!-- compiled: ${NAME} -->" marker)
+if(marker EQUAL -1)
+  message(FATAL_ERROR "${IN}: no <!-- compiled: ${NAME} --> marker")
+endif()
+string(SUBSTRING "${text}" ${marker} -1 text)
+string(FIND "${text}" "```cpp\n" open)
+if(open EQUAL -1)
+  message(FATAL_ERROR "${IN}: no ```cpp block after the <!-- compiled: ${NAME} --> marker")
+endif()
+math(EXPR open "${open} + 7")
+string(SUBSTRING "${text}" ${open} -1 text)
+string(FIND "${text}" "```" close)
+if(close EQUAL -1)
+  message(FATAL_ERROR "${IN}: the ```cpp block after <!-- compiled: ${NAME} --> is not closed")
+endif()
+string(SUBSTRING "${text}" 0 ${close} code)
+# Written only when it changed, so that an edit elsewhere in the document rebuilds nothing.
+set(old "")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+endif()
+if(NOT old STREQUAL code)
+  file(WRITE "${OUT}" "${code}")
+endif()
