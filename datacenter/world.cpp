@@ -196,6 +196,10 @@ RunSummary World::run(simcore::ProgressSink* progress) {
     if (!config_.horizon || f.at <= *config_.horizon) sim_.schedule_at(f.at, Phase::kCompletion, kListedFailure, f.node);
   }
   pull_next_job();
+  // A decision at the start, so that policies can act before the first job arrives (caps, nodes
+  // to power off).
+  decision_due_ = decision_pending_ = true;
+  sim_.schedule_at(SimTime::zero(), Phase::kDecision, kDecision);
   SimTime end;
   if (config_.horizon) {
     sim_.run_until(*config_.horizon, *this);
@@ -298,7 +302,12 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
 }
 
 bool World::nothing_left() const {
-  return !next_job_ && held_.empty() && state_.running_count == 0 && booting_ == 0 && timers_ == 0 && repairs_ == 0;
+  // Policies' timers and repairs keep the run going only while jobs wait for them (queued or
+  // suspended): a timer set for later (an idle timeout, a daily switch) must not stretch a run
+  // whose work is done.
+  const bool waiting = !state_.queue.empty() || !state_.suspended.empty();
+  return !next_job_ && held_.empty() && state_.running_count == 0 && booting_ == 0 &&
+         (!waiting || (timers_ == 0 && repairs_ == 0));
 }
 
 void World::schedule_signal(std::uint32_t site) {

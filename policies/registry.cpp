@@ -4,9 +4,21 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "policies/cap_to_budget.hpp"
+#include "policies/dvfs_energy.hpp"
+#include "policies/conservative_backfill.hpp"
 #include "policies/easy_backfill.hpp"
+#include "policies/priority.hpp"
+#include "policies/sjf.hpp"
 #include "policies/fifo.hpp"
+#include "policies/idle_off.hpp"
+#include "policies/static_cap.hpp"
 #include "policies/placement.hpp"
+#include "policies/best_fit.hpp"
+#include "policies/power_headroom.hpp"
+#include "policies/spread.hpp"
+#include "policies/thermal.hpp"
+#include "policies/topology.hpp"
 #include "simcore/error.hpp"
 #include "simcore/suggest.hpp"
 
@@ -60,10 +72,22 @@ void register_builtin_policies(PolicyRegistry& registry) {
   // Schedulers.
   registry.add(fifo_info());
   registry.add(easy_backfill_info());
+  registry.add(conservative_backfill_info());
+  registry.add(sjf_info());
+  registry.add(priority_info());
   // Placement rules.
   registry.add(first_fit_info());
+  registry.add(best_fit_info());
+  registry.add(spread_info());
+  registry.add(topology_info());
+  registry.add(thermal_info());
+  registry.add(power_headroom_info());
   // Managers: power states and caps.
+  registry.add(idle_off_info());
+  registry.add(static_cap_info());
   // Managers: budgets and clocks.
+  registry.add(cap_to_budget_info());
+  registry.add(dvfs_energy_info());
 }
 
 const PolicyRegistry& builtin_policies() {
