@@ -38,6 +38,7 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
   rack_meters_.resize(racks);
   rack_energy_tick_j_.assign(racks, 0.0);
   rack_throttled_.assign(racks, 0);
+  rack_saved_caps_.resize(racks);
   rack_power_avg_w_.assign(racks, 0.0);
   rack_inlet_avg_c_.assign(racks, 0.0);
   snapshots_.resize(state_.sites.size());
@@ -352,9 +353,22 @@ void World::throttle_rack(std::uint32_t rack, bool on) {
   const power::AcceleratorSpec* spec = rack_accel_[rack];
   if (spec == nullptr || spec->pstates.size() < 2) return;  // nothing to step down to
   rack_throttled_[rack] = on ? 1 : 0;
-  const double cap_w = on ? spec->pstates[spec->top_pstate() - 1].max_w : std::numeric_limits<double>::infinity();
+  // The throttle lowers each cap to the second-highest state's power and gives back the cap
+  // that was there before (a policy's static cap survives a throttle).
+  const double throttle_w = spec->pstates[spec->top_pstate() - 1].max_w;
+  std::vector<double>& saved = rack_saved_caps_[rack];
+  if (on) saved.clear();
+  std::size_t k = 0;
   for (NodeId n = rack_first_node_[rack]; n < rack_first_node_[rack] + rack_nodes_[rack]; ++n) {
-    for (std::uint32_t i = 0; i < state_.nodes[n].owner.size(); ++i) set_power_cap(n, i, cap_w);
+    for (std::uint32_t i = 0; i < state_.nodes[n].owner.size(); ++i, ++k) {
+      if (on) {
+        const double before = state_.nodes[n].node.power_cap_w(i);
+        saved.push_back(before);
+        set_power_cap(n, i, std::min(before, throttle_w));
+      } else {
+        set_power_cap(n, i, k < saved.size() ? saved[k] : std::numeric_limits<double>::infinity());
+      }
+    }
   }
   if (on) {
     const std::uint32_t site = state_.nodes[rack_first_node_[rack]].site;

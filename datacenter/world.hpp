@@ -279,6 +279,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::vector<std::uint32_t> rack_nodes_;
   std::vector<const power::AcceleratorSpec*> rack_accel_;
   std::vector<char> rack_throttled_;
+  std::vector<std::vector<double>> rack_saved_caps_;  // per rack: the caps before its throttle
   std::vector<double> rack_power_avg_w_, rack_inlet_avg_c_;
   std::uint32_t thermal_site_ = 0;  // the site whose thermal model is being updated
   std::vector<ThermalEvent> thermal_events_;
