@@ -727,28 +727,32 @@ void World::emit(JobRecord& rec, SimTime end) {
   if (observer_ != nullptr) observer_->on_job(rec);
 }
 
-void World::emit_started(SlotId slot) {
-  const RunningJob& r = state_.running[slot];
-  SiteShares& shares = *state_.sites[r.site].shares;
-  const Attributed a = shares.totals(r.account, state_.now, k_now(r.site));
-  shares.close(r.account);
-  jobs_charged_[r.site] += a;
-  JobRecord rec;
-  rec.job = &r.job;
-  rec.site = r.site;
-  rec.start = r.history.first_start;
-  rec.suspensions = r.history.suspensions;
-  rec.failures = r.history.failures;
-  rec.lost_work = r.history.lost_work;
-  rec.lost_energy_j = r.history.lost_energy_j;
-  rec.end = r.end;
-  rec.eligible = r.eligible;
+void World::charge(JobRecord& rec, const JobHistory& h, SimTime at) {
+  SiteShares& shares = *state_.sites[h.site].shares;
+  const Attributed a = shares.totals(h.account, at, k_now(h.site));
+  shares.close(h.account);
+  jobs_charged_[h.site] += a;
+  rec.site = h.site;
+  rec.start = h.first_start;
+  rec.suspensions = h.suspensions;
+  rec.failures = h.failures;
+  rec.lost_work = h.lost_work;
+  rec.lost_energy_j = h.lost_energy_j;
   rec.dc_energy_j = a.dc_j;
   rec.it_energy_j = a.it_j;
   rec.facility_energy_j = a.facility_j;
   rec.carbon_location_kg = a.location_kg;
   rec.carbon_grid_kg = a.grid_kg;
   rec.energy_cost = a.energy_cost;
+}
+
+void World::emit_started(SlotId slot) {
+  const RunningJob& r = state_.running[slot];
+  JobRecord rec;
+  rec.job = &r.job;
+  charge(rec, r.history, state_.now);
+  rec.end = r.end;
+  rec.eligible = r.eligible;
   emit(rec, state_.now);
 }
 
@@ -1147,24 +1151,7 @@ RunSummary World::summarise(SimTime end) {
     rec.job = &q.job;
     if (q.eligible <= end) rec.eligible = q.eligible;
     const JobHistory& h = q.history;
-    if (h.ran()) {  // suspended, or requeued after a failure: what it was charged so far
-      SiteShares& shares = *state_.sites[h.site].shares;
-      const Attributed a = shares.totals(h.account, end, k_now(h.site));
-      shares.close(h.account);
-      jobs_charged_[h.site] += a;
-      rec.site = h.site;
-      rec.start = h.first_start;
-      rec.dc_energy_j = a.dc_j;
-      rec.it_energy_j = a.it_j;
-      rec.facility_energy_j = a.facility_j;
-      rec.carbon_location_kg = a.location_kg;
-      rec.carbon_grid_kg = a.grid_kg;
-      rec.energy_cost = a.energy_cost;
-      rec.suspensions = h.suspensions;
-      rec.failures = h.failures;
-      rec.lost_work = h.lost_work;
-      rec.lost_energy_j = h.lost_energy_j;
-    }
+    if (h.ran()) charge(rec, h, end);  // suspended, or requeued after a failure: its charges so far
     emit(rec, end);
   };
   for (const auto& q : state_.queue) emit_waiting(q);

@@ -187,6 +187,9 @@ class World final : public Actions, private power::PowerTreeListener, private th
   // job (closing its account); of any job (its deadline noted against `end` if unfinished).
   void emit_settled(std::uint32_t site);
   void emit_started(SlotId slot);
+  // Closes the account of a job that ran (history.account) at `at` and writes its charges,
+  // site, first start and interruptions into `rec`.
+  void charge(JobRecord& rec, const JobHistory& h, simcore::SimTime at);
   void emit(JobRecord& record, simcore::SimTime end);
   void finish_job(SlotId slot);
   // Takes a job off its accelerators (its power to 0, its slot freed); its row is not written.
