@@ -1,6 +1,6 @@
 #include "policies/placement.hpp"
 
-#include <algorithm>
+#include "policies/placement_groups.hpp"
 
 namespace wattsim::policies {
 
@@ -24,12 +24,7 @@ bool first_fit(const ClusterView& view, const datacenter::FreeCapacity& capacity
     const std::size_t last = first + view.site_node_count(site);
     std::uint32_t still = accelerators;
     out.clear();
-    for (std::size_t n = capacity.first_whole(first); n != ClusterView::kNone && n < last && still > 0;
-         n = capacity.first_whole(n + 1)) {
-      const std::uint32_t take = std::min(still, capacity.total(n));
-      out.parts.push_back({static_cast<NodeId>(n), take});
-      still -= take;
-    }
+    take_whole_nodes(capacity, first, last, still, out);
     if (still == 0) return true;
   }
   out.clear();

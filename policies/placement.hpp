@@ -22,13 +22,19 @@ inline bool first_fit(const datacenter::ClusterView& view, std::uint32_t acceler
   return first_fit(view, view.capacity(), accelerators, out);
 }
 
-class FirstFitPlacement final : public PlacementRule {
+// A placement rule that keeps no state: each decision is Place(view, capacity, accelerators,
+// out) (first_fit here, best_fit, spread).
+template <bool (*Place)(const datacenter::ClusterView&, const datacenter::FreeCapacity&, std::uint32_t,
+                        datacenter::Placement&)>
+class FunctionPlacement final : public PlacementRule {
  public:
   bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
              datacenter::Placement& out) override {
-    return first_fit(view, capacity, accelerators, out);
+    return Place(view, capacity, accelerators, out);
   }
 };
+
+using FirstFitPlacement = FunctionPlacement<first_fit>;
 
 PolicyInfo first_fit_info();
 

@@ -12,6 +12,7 @@
 //   - a larger job: the first site (in order) whose whole free nodes hold g; its PDUs with a
 //     whole free node in rank order, each giving its whole free nodes lowest index first until
 //     g (the last node only partly).
+// This is place_in_ranked_groups (policies/placement_groups.hpp) with PDUs as the groups.
 // The headroom is read at the decision, before the job's own power is added.
 // Cost: O(log nodes) per PDU with a fitting node (its end found by binary search), then best-
 // fit within one PDU: O(nodes) at worst over all sites; a larger job adds a sort of the site's
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "datacenter/policy.hpp"
+#include "policies/placement_groups.hpp"
 #include "policies/registry.hpp"
 
 namespace wattsim::policies {
@@ -31,11 +33,10 @@ class PowerHeadroomPlacement final : public PlacementRule {
              datacenter::Placement& out) override;
 
  private:
-  struct Group {
-    std::size_t begin = 0, end = 0;  // its first node considered, its end
+  struct Group : NodeGroup {
     double headroom_w = 0.0, output_w = 0.0;
   };
-  std::vector<Group> groups_;
+  std::vector<Group> groups_;  // scratch
 };
 
 PolicyInfo power_headroom_info();

@@ -1,7 +1,5 @@
 #include "policies/spread.hpp"
 
-#include "policies/placement.hpp"
-
 namespace wattsim::policies {
 
 using datacenter::ClusterView;

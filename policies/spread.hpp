@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "datacenter/policy.hpp"
+#include "policies/placement.hpp"
 #include "policies/registry.hpp"
 
 namespace wattsim::policies {
@@ -17,13 +18,7 @@ namespace wattsim::policies {
 bool spread(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
             datacenter::Placement& out);
 
-class SpreadPlacement final : public PlacementRule {
- public:
-  bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-             datacenter::Placement& out) override {
-    return spread(view, capacity, accelerators, out);
-  }
-};
+using SpreadPlacement = FunctionPlacement<spread>;
 
 PolicyInfo spread_info();
 

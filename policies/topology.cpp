@@ -23,30 +23,19 @@ power::ElementId pdu_of(const ClusterView& view, NodeId n) {
 
 std::uint32_t TopologyPlacement::collect(const ClusterView& view, const FreeCapacity& capacity, std::size_t first,
                                          std::size_t last) {
-  racks_.clear();
+  const std::uint32_t total = collect_whole_groups(
+      capacity, first, last, racks_, [&](std::size_t n) { return view.rack_of(static_cast<NodeId>(n)); },
+      [](std::size_t, std::uint32_t) { return Rack{}; });
   groups_.clear();
-  std::uint32_t total = 0;
   power::ElementId last_pdu = power::kNoElement;
-  for (std::size_t n = capacity.first_whole(first); n < last;) {
-    const auto node = static_cast<NodeId>(n);
-    const std::uint32_t rack = view.rack_of(node);
-    const std::size_t end =
-        group_end(n, last, [&](std::size_t m) { return view.rack_of(static_cast<NodeId>(m)) == rack; });
-    const power::ElementId pdu = pdu_of(view, node);
+  for (Rack& r : racks_) {
+    const power::ElementId pdu = pdu_of(view, static_cast<NodeId>(r.begin));
     if (pdu != last_pdu) {  // PDUs hold consecutive racks
       groups_.push_back(Group{});
       last_pdu = pdu;
     }
-    Rack r;
-    r.begin = n;
-    r.end = end;
-    r.free = whole_free_accelerators(capacity, n, end);
     r.group = static_cast<std::uint32_t>(groups_.size() - 1);
-    r.index = rack;
-    racks_.push_back(r);
-    groups_.back().free += r.free;
-    total += r.free;
-    n = capacity.first_whole(end);
+    groups_.back().free += r.whole_free;
   }
   return total;
 }
@@ -65,7 +54,7 @@ bool TopologyPlacement::place(const ClusterView& view, const FreeCapacity& capac
     // 1. One rack: the tightest that holds g.
     std::size_t one = racks_.size();
     for (std::size_t i = 0; i < racks_.size(); ++i) {
-      if (racks_[i].free >= g && (one == racks_.size() || racks_[i].free < racks_[one].free)) one = i;
+      if (racks_[i].whole_free >= g && (one == racks_.size() || racks_[i].whole_free < racks_[one].whole_free)) one = i;
     }
     if (one < racks_.size()) {
       take_whole_nodes(capacity, racks_[one].begin, racks_[one].end, still, out);
@@ -76,16 +65,16 @@ bool TopologyPlacement::place(const ClusterView& view, const FreeCapacity& capac
     order_.resize(racks_.size());
     for (std::uint32_t i = 0; i < racks_.size(); ++i) order_[i] = i;
     std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return racks_[a].free != racks_[b].free ? racks_[a].free > racks_[b].free : a < b;
+      return racks_[a].whole_free != racks_[b].whole_free ? racks_[a].whole_free > racks_[b].whole_free : a < b;
     });
     std::uint32_t m = 0;
-    for (std::uint32_t sum = 0; sum < g; ++m) sum += racks_[order_[m]].free;
+    for (std::uint32_t sum = 0; sum < g; ++m) sum += racks_[order_[m]].whole_free;
     // A PDU that holds g in m of its own racks (its racks in the same order: largest first).
     std::uint32_t chosen = static_cast<std::uint32_t>(groups_.size());
     for (const std::uint32_t i : order_) {
       Group& grp = groups_[racks_[i].group];
       if (grp.greedy >= g) continue;
-      grp.greedy += racks_[i].free;
+      grp.greedy += racks_[i].whole_free;
       ++grp.racks;
       if (grp.greedy >= g && grp.racks == m &&
           (chosen == groups_.size() || grp.free < groups_[chosen].free ||
@@ -106,8 +95,8 @@ bool TopologyPlacement::place(const ClusterView& view, const FreeCapacity& capac
     // The last rack: the tightest that holds the rest.
     std::size_t last = racks_.size();
     for (std::size_t i = 0; i < racks_.size(); ++i) {
-      if (taken_[i] || !in_set(static_cast<std::uint32_t>(i)) || racks_[i].free < still) continue;
-      if (last == racks_.size() || racks_[i].free < racks_[last].free) last = i;
+      if (taken_[i] || !in_set(static_cast<std::uint32_t>(i)) || racks_[i].whole_free < still) continue;
+      if (last == racks_.size() || racks_[i].whole_free < racks_[last].whole_free) last = i;
     }
     if (last == racks_.size()) {  // cannot happen: the m-th largest rack of the set holds the rest
       out.clear();

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "datacenter/policy.hpp"
+#include "policies/placement_groups.hpp"
 #include "policies/registry.hpp"
 
 namespace wattsim::policies {
@@ -33,14 +34,12 @@ class TopologyPlacement final : public PlacementRule {
              datacenter::Placement& out) override;
 
  private:
-  struct Rack {
-    std::size_t begin = 0, end = 0;  // its first whole free node, its end
-    std::uint32_t free = 0;          // accelerators of its whole free nodes
-    std::uint32_t group = 0;         // its PDU, numbered from 0 in the site
-    std::uint32_t index = 0;         // the rack's own index in the site
+  struct Rack : NodeGroup {   // whole_free is its W
+    std::uint32_t group = 0;  // its PDU, numbered from 0 in the site
   };
-  // The racks of [first, last) that have a whole free node, into racks_ and groups_; returns
-  // the accelerators of all those nodes.
+  // The racks of [first, last) that have a whole free node (collect_whole_groups,
+  // policies/placement_groups.hpp), into racks_ and groups_; returns the accelerators of all
+  // those nodes.
   std::uint32_t collect(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity,
                         std::size_t first, std::size_t last);
 
