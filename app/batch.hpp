@@ -1,5 +1,5 @@
 #pragma once
-// `wattsim batch BATCH.json -o OUT.h5 [--device auto|cpu|cuda] [--threads N] [--yes]`: thousands
+// `wattsim batch BATCH.json -o OUT.h5 [--device auto|cpu|cuda] [--jobs N] [--yes]`: thousands
 // of supply-side variants of one facility demand (DESIGN.md §8), evaluated by batch/ on all CPU
 // cores or a CUDA GPU; the variants, their Pareto front (annual cost vs operational carbon)
 // and the cheapest net-zero variant. The batch file format is in docs/batch.md.
@@ -13,7 +13,7 @@ struct BatchOptions {
   std::string file;
   std::string output;        // empty: the file's output.path, else NAME.h5
   std::string device = "auto";
-  unsigned threads = 0;      // 0: every core
+  unsigned threads = 0;      // --jobs (or its older name --threads); 0: every core
   bool yes = false;          // accept a variant count over the limit
   bool quiet = false;
   bool force = false;        // replace an existing file that is not a result set (never an input)

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "app/batch_front.hpp"
+#include "app/compare.hpp"
 #include "app/units_text.hpp"
 #include "models/catalog/catalog.hpp"
 #include "models/catalog/catalog_to_json.hpp"
@@ -52,7 +53,7 @@ json meta_json(const Strings& strings, const Numbers& numbers) {
 void print_meta(const std::string& path, const Strings& strings, const Numbers& numbers) {
   fmt::print("{}\n", path);
   for (const auto& [k, v] : strings) {
-    if (k == "scenario" || k == "hardware" || k == "batch") continue;  // long JSON: use --json
+    if (k == "scenario" || k == "hardware" || k == "batch" || k == "variants") continue;  // long JSON: use --json
     fmt::print("  {:<32} {}\n", k, v);
   }
   for (const auto& [k, v] : numbers) fmt::print("  {:<32} {:.10g}\n", k, v);
@@ -135,6 +136,59 @@ int inspect_run(const results::ResultReader& reader, bool as_json) {
   return 0;
 }
 
+// A comparison's result set: /meta, its variants and where each run is, and the table as
+// `wattsim compare` printed it.
+int inspect_compare(const results::ResultReader& reader, bool as_json) {
+  const auto strings = reader.meta_strings();
+  const auto numbers = reader.meta_numbers();
+  const CompareTable table = read_compare_table(reader);
+  const auto records = reader.records("/compare/summary");
+  if (as_json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    out["kind"] = "compare";
+    out["meta"] = meta_json(strings, numbers);
+    out["variants"] = table.variants();
+    out["runs"] = nlohmann::ordered_json::array();
+    for (const auto& row : table.rows) {
+      nlohmann::ordered_json r = {
+          {"variant", row.variant}, {"policy", row.policy}, {"group", row.group}, {"seed", row.seed}};
+      for (const auto& field : records.fields) {
+        if (field != "seed") r[field] = row.value(field);
+      }
+      out["runs"].push_back(std::move(r));
+    }
+    out["units"] = nlohmann::ordered_json::object();
+    out["descriptions"] = nlohmann::ordered_json::object();
+    for (std::size_t f = 0; f < records.fields.size(); ++f) {
+      out["units"][records.fields[f]] = records.units[f];
+      out["descriptions"][records.fields[f]] = records.descriptions[f];
+    }
+    out["timing"] = nlohmann::ordered_json::array();
+    if (reader.contains("/compare/timing")) {
+      const auto timing = reader.records("/compare/timing");
+      for (std::size_t r = 0; r < timing.rows(); ++r) {
+        nlohmann::ordered_json row = {{"variant", timing.text(r, "variant")}};
+        for (const auto& field : timing.fields) row[field] = timing.at(r, field);
+        out["timing"].push_back(std::move(row));
+      }
+    }
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  print_meta(reader.path(), strings, numbers);
+  const auto names = table.variants();
+  const std::size_t seeds = table.seeds();
+  fmt::print("compare result set: {} variant{}{}; each run's result set under its group\n", names.size(),
+             names.size() == 1 ? "" : "s", seeds > 1 ? fmt::format(" x {} seeds", seeds) : "");
+  for (std::size_t v = 0; v < names.size(); ++v) {
+    const CompareRow& row = table.rows[v * seeds];
+    const std::string group = seeds > 1 ? row.group.substr(0, row.group.rfind('/')) : row.group;
+    fmt::print("  {:<24} {:<28} policy {}\n", names[v], group + (seeds > 1 ? "/seed-*" : ""), row.policy);
+  }
+  fmt::print("\n{}", format_compare_table(table));
+  return 0;
+}
+
 }  // namespace
 
 int inspect_command(const std::string& path, bool as_json) {
@@ -143,8 +197,11 @@ int inspect_command(const std::string& path, bool as_json) {
     if (const std::string note = reader.version_note(); !note.empty())
       fmt::print(stderr, "wattsim: {}: {}\n", path, note);
     if (reader.is_batch()) return inspect_batch(reader, as_json);
+    if (reader.is_compare()) return inspect_compare(reader, as_json);
     if (!reader.contains("/summary")) {
-      fmt::print(stderr, "wattsim: {}: neither a run's result set (it has no /summary) nor a batch's (no /variants)\n",
+      fmt::print(stderr,
+                 "wattsim: {}: neither a run's result set (it has no /summary), a batch's (no /variants) nor a "
+                 "comparison's (no /compare/summary)\n",
                  path);
       return 2;
     }
@@ -275,7 +332,7 @@ int policies_command() {
         if (!param.choices.empty()) {
           range = fmt::format("; one of {}", fmt::join(param.choices, ", "));
         } else if (param.min != param.max) {
-          range = fmt::format("; {} to {}{}{}", param.min, param.max, unit.empty() ? "" : " ", unit);
+          range = fmt::format("; {:g} to {:g}{}{}", param.min, param.max, unit.empty() ? "" : " ", unit);
         }
         fmt::print("    {} (default {}{}{}{}): {}\n", param.name, def, unit.empty() ? "" : " ", unit, range,
                    param.description);

@@ -2,10 +2,15 @@
 //
 //   wattsim run SCENARIO [-o OUT.h5] [--force] [--set k=v]... [--quiet] [--max-memory SIZE]
 //   wattsim check SCENARIO [--set k=v]... [--max-memory SIZE]
-//   wattsim batch BATCH.json [-o OUT.h5] [--force] [--device auto|cpu|cuda] [--threads N] [--yes]
+//   wattsim compare SCENARIO (--policy NAME=JSON ... | --vary KEY=V1,V2,...) [--seeds N] [--jobs N]
+//                   [--set k=v]... -o OUT.h5 [--force] [--quiet] [--max-memory SIZE]
+//   wattsim batch BATCH.json [-o OUT.h5] [--force] [--device auto|cpu|cuda] [--jobs N] [--yes]
 //   wattsim inspect OUT.h5 [--json]
 //   wattsim catalog [NAME] [--json]
 //   wattsim policies
+//
+// --jobs N is how many runs (compare) or CPU threads (batch) go at once, 0 or absent: one per
+// core; batch's --threads is another name for it.
 //
 // Exit status: 0 success, 2 invalid input (scenario, trace, command line, an output path that
 // may not be written), 1 failure while running, 130 / 143 a run or batch interrupted by SIGINT /
@@ -17,6 +22,7 @@
 #include <vector>
 
 #include "app/batch.hpp"
+#include "app/compare.hpp"
 #include "app/inspect.hpp"
 #include "app/interrupt.hpp"
 #include "app/run.hpp"
@@ -54,11 +60,34 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("batch", batch.file, "Batch file (JSON)")->required();
   batch_cmd->add_option("-o,--output", batch.output, "Result set to write (default: the file's output.path, else NAME.h5)");
   batch_cmd->add_option("--device", batch.device, "auto (a GPU when there is one), cpu or cuda");
-  batch_cmd->add_option("--threads", batch.threads, "CPU threads (default: every core)");
+  batch_cmd->add_option("-j,--jobs,--threads", batch.threads,
+                        "CPU threads (default: every core; --threads is another name)");
   batch_cmd->add_flag("--yes", batch.yes, "Evaluate a variant count over the file's limit");
   batch_cmd->add_flag("-q,--quiet", batch.quiet, "Print nothing but errors");
   batch_cmd->add_flag("--force", batch.force,
                       "Replace an existing output file that is not a result set (never an input)");
+
+  CompareOptions compare;
+  auto* compare_cmd =
+      cli.add_subcommand("compare", "Run a scenario once per policy (or value of a key) and compare them side by side");
+  compare_cmd->add_option("scenario", compare.scenario, "Scenario file (JSON)")->required();
+  compare_cmd->add_option("--policy", compare.policies,
+                          "A variant: NAME=JSON, the \"policy\" it runs (or NAME=SCHEDULER); repeat for each")
+      ->take_all();
+  compare_cmd->add_option("--vary", compare.vary, "Variants by value: KEY=V1,V2,... (one --set KEY=V each)")
+      ->take_all();
+  compare_cmd->add_option("--seeds", compare.seeds,
+                          "Replicate seeds per variant: the scenario's seed, +1, ... (default 1)")
+      ->check(CLI::Range(1u, 10000u));
+  compare_cmd->add_option("-j,--jobs", compare.jobs, "Runs at a time (default: every core)");
+  compare_cmd->add_option("--set", compare.sets, "Override a scenario field for every variant: KEY=VALUE")->take_all();
+  compare_cmd->add_option("-o,--output", compare.output, "Result set to write")->required();
+  compare_cmd->add_flag("--force", compare.force,
+                        "Replace an existing output file that is not a result set (never an input)");
+  compare_cmd->add_flag("-q,--quiet", compare.quiet, "Print nothing but errors");
+  compare_cmd->add_option("--max-memory", compare.max_memory,
+                          "The memory the runs going at once may share, e.g. \"32 GB\" "
+                          "(default: the available memory)");
 
   std::string inspect_file;
   bool inspect_json = false;
@@ -83,7 +112,8 @@ int main(int argc, char** argv) {
 
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
-  if (*run_cmd || *batch_cmd) install_interrupt_handlers();  // Ctrl-C: no result, no temporary file, exit 130
+  // Ctrl-C: no result, no temporary file, exit 130.
+  if (*run_cmd || *batch_cmd || *compare_cmd) install_interrupt_handlers();
   if (*run_cmd) {
     run.command_line = command_line;
     return run_command(run);
@@ -92,6 +122,10 @@ int main(int argc, char** argv) {
   if (*batch_cmd) {
     batch.command_line = command_line;
     return batch_command(batch);
+  }
+  if (*compare_cmd) {
+    compare.command_line = command_line;
+    return compare_command(compare);
   }
   if (*inspect_cmd) return inspect_command(inspect_file, inspect_json);
   if (*catalog_cmd) return catalog_command(catalog_name, catalog_json);

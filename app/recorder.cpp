@@ -1,5 +1,6 @@
 #include "app/recorder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -61,6 +62,7 @@ std::vector<std::string> field_of(const std::vector<Column>& columns, F f) {
 }
 
 constexpr double kJPerKwh = 3.6e6;
+constexpr double kSecondsPerHour = 3600.0;
 double nan_if_max(simcore::SimTime t) { return t == simcore::SimTime::max() ? kNaN : t.to_seconds(); }
 double seconds_or_nan(const std::optional<simcore::SimTime>& t) { return t ? t->to_seconds() : kNaN; }
 
@@ -126,7 +128,17 @@ void Recorder::on_job(const datacenter::JobRecord& r) {
   row.carbon_location_kg = r.carbon_location_kg;
   row.carbon_grid_kg = r.carbon_grid_kg;
   row.energy_cost = r.energy_cost;
+  row.suspensions = r.suspensions;
+  row.failures = r.failures;
+  row.lost_work = r.lost_work / kSecondsPerHour;
+  row.lost_energy_kwh = r.lost_energy_j / kJPerKwh;
   writer_.append_job(row);
+  // Slowdown of a finished job: (wait + runtime) / its runtime at full speed = (end - eligible)
+  // / duration; summed in the order jobs finish, so the mean is the same bit for bit each run.
+  if (started && r.end != simcore::SimTime::max() && job.duration_s() > 0) {
+    slowdown_sum_ += (r.end - r.eligible).to_seconds() / job.duration_s();
+    ++slowdown_jobs_;
+  }
 }
 
 void Recorder::on_interval(const datacenter::IntervalRecord& r) {
@@ -189,7 +201,15 @@ void Recorder::write_racks(const Scenario& sc) {
 void Recorder::finish(const datacenter::RunSummary& summary) {
   const Scenario& sc = scenario_;
   const std::string currency = with_currency("currency", sc.currency);
-  writer_.write_summary("/summary", run_summary(summary, currency));
+  auto values = run_summary(summary, currency);
+  // Beside the waits: the mean slowdown, which only the job rows give.
+  const auto after_waits = std::find_if(values.begin(), values.end(),
+                                        [](const results::SummaryValue& v) { return v.name == "max_wait_s"; });
+  values.insert(after_waits == values.end() ? values.end() : after_waits + 1,
+                {"mean_slowdown", mean_slowdown(), "1",
+                 "mean over finished jobs of (wait + runtime) / runtime at full speed, i.e. (end - eligible) / "
+                 "duration_s (1: no wait, no slowing; NaN: none finished)"});
+  writer_.write_summary("/summary", values);
   writer_.describe_group("/summary", "totals and metrics of the whole run (all sites)");
   if (sc.world.sites.size() > 1) {
     for (const auto& s : summary.sites) {
@@ -361,6 +381,18 @@ std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r, 
       {"deadline_misses", count(r.deadline_misses), "1",
        "jobs that ended after their deadline, or were unfinished when the run ended past it"},
       {"deadline_miss_s", r.deadline_miss_s, "s", "their lateness, summed (to the end of the run for unfinished ones)"},
+      {"work_done", r.work_done / kSecondsPerHour, "accelerator-h",
+       "work done, in accelerator-hours at full speed: finished jobs' work plus the progress of unfinished ones "
+       "(from their last checkpoint); work lost to failures and redone counts once"},
+      {"suspensions", count(r.suspensions), "1", "times a policy suspended a job (each with a checkpoint)"},
+      {"jobs_suspended", count(r.jobs_suspended), "1", "jobs still suspended at the end"},
+      {"node_failures", count(r.node_failures), "1",
+       "node failures (each node fails by its mean time between failures)"},
+      {"job_failures", count(r.job_failures), "1",
+       "times a node failure stopped a job (requeued from its last checkpoint)"},
+      {"lost_work", r.lost_work / kSecondsPerHour, "accelerator-h",
+       "work lost to node failures and redone: accelerator-hours at full speed since the jobs' last checkpoints"},
+      {"lost_energy_kwh", kwh(r.lost_energy_j), "kWh", "DC energy of the lost work (part of dc_jobs_energy_kwh)"},
       {"mean_accelerator_utilisation", r.mean_accelerator_utilisation(), "1",
        "allocated accelerator-time / (accelerators x end_s) (NaN: nothing simulated)"},
       {"events", count(r.events), "1", "events the simulation processed"},
@@ -369,7 +401,8 @@ std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r, 
   return values;
 }
 
-void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double wall_s, const std::string& out) {
+void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double mean_slowdown, double wall_s,
+                   const std::string& out) {
   const auto& t = r.total;
   const std::string& cur = sc.currency;
   const double facility_kwh = t.facility_energy_j / kJPerKwh;
@@ -432,6 +465,17 @@ void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double w
                r.jobs_skipped_oversize);
   }
   if (r.jobs_completed == 0) fmt::print("             no job completed\n");
+  fmt::print("             work done {} accelerator-h{}\n", format_plain(std::round(r.work_done / kSecondsPerHour)),
+             std::isnan(mean_slowdown) ? std::string() : fmt::format("; mean slowdown {:.3f}", mean_slowdown));
+  if (r.suspensions > 0 || r.jobs_suspended > 0) {
+    fmt::print("suspensions  {} (jobs suspended and resumed with a checkpoint), {} still suspended at the end\n",
+               r.suspensions, r.jobs_suspended);
+  }
+  if (r.node_failures > 0 || r.job_failures > 0) {
+    fmt::print("failures     {} node failures stopped {} jobs; lost work {} accelerator-h, its energy {}\n",
+               r.node_failures, r.job_failures, format_plain(r.lost_work / kSecondsPerHour),
+               kwh_text(r.lost_energy_j));
+  }
   if (r.deadline_misses > 0) {
     fmt::print("deadlines    {} missed, {} late in all\n", r.deadline_misses, format_duration_s(r.deadline_miss_s));
   }

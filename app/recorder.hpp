@@ -5,6 +5,7 @@
 // a new output is added in one place.
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ class Recorder final : public datacenter::WorldObserver {
 
   // After the run: /summary (and each site's), /racks, the violation tables.
   void finish(const datacenter::RunSummary& summary);
+  // Mean over the finished jobs recorded so far of (end - eligible) / duration at full speed;
+  // NaN when none finished. /summary mean_slowdown.
+  double mean_slowdown() const {
+    return slowdown_jobs_ > 0 ? slowdown_sum_ / static_cast<double>(slowdown_jobs_)
+                              : std::numeric_limits<double>::quiet_NaN();
+  }
 
  private:
   void write_racks(const Scenario& sc);
@@ -39,6 +46,8 @@ class Recorder final : public datacenter::WorldObserver {
   std::size_t texts_cut_ = 0;  // /jobs rows whose site, queue or user was cut to fit
   std::size_t racks_ = 0;
   bool thermal_ = false;  // some site has a thermal model: /racks/inlet_temp_c
+  double slowdown_sum_ = 0.0;  // over finished jobs, in the order they finished
+  std::uint64_t slowdown_jobs_ = 0;
   // Row-major, one row per interval: 8 bytes per rack and interval each, kept until the end.
   std::vector<double> rack_power_kw_, rack_inlet_c_;
   results::ResultWriter::ColumnTable* total_ = nullptr;
@@ -52,7 +61,8 @@ class Recorder final : public datacenter::WorldObserver {
 std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s, const std::string& currency);
 std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r, const std::string& currency);
 
-// The run's summary on stdout, for people.
-void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double wall_s, const std::string& out);
+// The run's summary on stdout, for people; mean_slowdown as Recorder::mean_slowdown().
+void print_summary(const Scenario& sc, const datacenter::RunSummary& r, double mean_slowdown, double wall_s,
+                   const std::string& out);
 
 }  // namespace wattsim::app

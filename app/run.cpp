@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
+#include "app/compare.hpp"
 #include "app/interrupt.hpp"
 #include "app/memory_estimate.hpp"
 #include "app/units_text.hpp"
@@ -94,6 +95,21 @@ int check_command(const std::string& scenario, const std::vector<std::string>& s
     if (sc.workload.kind == WorkloadSpec::Kind::kTrace) trace = check_trace(sc, problems, skipped);
     const MemoryEstimate memory = estimate_memory(sc, trace);
     problems.capture("", [&] { check_memory(memory, limit); });
+    // The policies `wattsim compare` would run (compare.variants), each as that command loads it.
+    std::vector<std::string> labels;
+    for (const auto& [name, policy] : compare_variants_in_order(sc)) {
+      std::vector<std::string> variant_sets = sets;
+      variant_sets.push_back("policy=" + policy.dump());
+      const std::string at = "compare.variants." + name;
+      try {
+        labels.push_back(name + ": " + load_scenario(scenario, variant_sets).policy.label());
+      } catch (const simcore::InputError& e) {
+        for (const auto& d : e.diagnostics()) {
+          const bool in_policy = d.where == "policy" || d.where.rfind("policy.", 0) == 0;
+          problems.add(in_policy ? at + d.where.substr(6) : at + ", " + d.where, d.message);
+        }
+      }
+    }
     problems.throw_if_any();
 
     std::uint64_t nodes = 0;
@@ -110,6 +126,10 @@ int check_command(const std::string& scenario, const std::vector<std::string>& s
             group_digits(skipped), group_digits(sc.largest_site_accelerators()));
       }
       fmt::print("\n");
+    }
+    if (!labels.empty()) {
+      fmt::print("  compare: {} variants (wattsim compare {} -o OUT.h5)\n", labels.size(), scenario);
+      for (const auto& l : labels) fmt::print("    {}\n", l);
     }
     fmt::print("  memory: about {} needed{}{}{}\n", format_bytes(memory.total_bytes),
                limit ? ", limit " + format_bytes(limit->bytes) + " (" + limit->source + ")" : std::string(),
@@ -196,7 +216,7 @@ int run_command(const RunOptions& options) {
                        {"events", static_cast<double>(summary.events)}});
     throw_if_interrupted();  // a signal after the last progress update: still no result
     writer.commit();
-    if (!options.quiet) print_summary(sc, summary, wall_s, out);
+    if (!options.quiet) print_summary(sc, summary, observer.mean_slowdown(), wall_s, out);
     return 0;
   } catch (const Interrupted& e) {
     return report_interrupted(e, temp_path, out);

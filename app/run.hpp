@@ -23,8 +23,9 @@ struct RunOptions {
 int run_command(const RunOptions& options);
 // Validates the scenario, streams its whole trace through the run's reader and oversize filter
 // (every bad row, repeated job_id, unmeetable deadline and oversize row, with file:line), and
-// estimates the run's memory against --max-memory (default: the available memory). Returns 0,
-// or 2 listing every problem.
+// estimates the run's memory against --max-memory (default: the available memory), and loads
+// each policy of the scenario's compare.variants as `wattsim compare` would (errors located at
+// compare.variants.NAME). Returns 0, or 2 listing every problem.
 int check_command(const std::string& scenario, const std::vector<std::string>& sets,
                   const std::string& max_memory = {});
 

@@ -203,7 +203,30 @@ Scenario Parser::parse() {
   sc_.input_files.insert(sc_.input_files.begin(), file_);
   if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
   reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
-                                "supply", "weather", "sites", "workload", "policy", "output"});
+                                "supply", "weather", "sites", "workload", "policy", "output", "compare"});
+  // "compare": {"variants": {NAME: POLICY_OBJECT, ...}} for `wattsim compare` (app/compare.hpp);
+  // the shape only: each policy is validated when compare loads its variant.
+  if (doc_.contains("compare") && reader_.expect_object(doc_["compare"], "compare")) {
+    reader_.check_keys(doc_["compare"], "compare", {"variants"});
+    const json& variants = doc_["compare"].contains("variants") ? doc_["compare"]["variants"] : json();
+    if (!variants.is_object() || variants.empty()) {
+      errors_.add("compare.variants", std::string("expected a non-empty object {NAME: POLICY, ...}, found ") +
+                                          (variants.is_null() ? "nothing" : catalog::json_type_name(variants)));
+    } else {
+      for (const auto& [name, policy] : variants.items()) {
+        const std::string at = member_path("compare.variants", name);
+        if (name.empty() || name == "." || name.find('/') != std::string::npos) {
+          errors_.add(at, "a variant's name must be non-empty, not \".\" and without \"/\" (it names a group of the "
+                          "result set)");
+        } else if (!policy.is_object()) {
+          errors_.add(at, "expected a policy object as \"policy\" takes ({\"name\": ...} or {\"scheduler\": ...}), "
+                          "found " + catalog::json_type_name(policy));
+        } else {
+          sc_.compare_variants.emplace_back(name, policy);
+        }
+      }
+    }
+  }
   field(doc_, "name", fs::path(file_).stem().string());
   if (const auto n = reader_.string(doc_, "name", "", true)) sc_.name = *n;
   reader_.string(doc_, "description", "", false);
@@ -411,8 +434,19 @@ void Parser::parse_facility(json& f, const std::string& path, datacenter::SiteCo
       const std::string p = index_path(racks_path, i);
       json& r = racks[i];
       if (!reader_.expect_object(r, p)) continue;
-      reader_.check_keys(r, p, {"count", "node", "nodes_per_rack", "capacity", "embodied", "lifetime"});
+      reader_.check_keys(r, p, {"count", "node", "nodes_per_rack", "capacity", "embodied", "lifetime", "mtbf", "repair"});
       datacenter::RackGroup g;
+      // Node failures (datacenter/config.hpp): off unless a mean time between failures is given.
+      if (r.contains("mtbf")) {
+        if (const auto t = reader_.duration(r, "mtbf", p, true)) {
+          if (*t <= simcore::SimTime::zero()) errors_.add(member_path(p, "mtbf"), "must be positive, e.g. \"2000 h\"");
+          g.node_mtbf = *t;
+        }
+        field(r, "repair", "4 h");
+        if (const auto t = reader_.duration(r, "repair", p, true)) g.repair_time = *t;
+      } else if (r.contains("repair")) {
+        errors_.add(member_path(p, "repair"), "is only for failing nodes; give \"mtbf\" too");
+      }
       field(r, "count", 1);
       if (const auto c = reader_.integer(r, "count", p, true, 1, 1'000'000)) g.count = static_cast<std::size_t>(*c);
       field(r, "nodes_per_rack", 1);
@@ -1085,7 +1119,20 @@ std::optional<std::pair<double, double>> Parser::range(const json& object, const
 
 void Parser::parse_workload(json& w, const std::string& path) {
   if (!reader_.expect_object(w, path)) return;
-  reader_.check_keys(w, path, {"trace", "generator", "oversize"});
+  reader_.check_keys(w, path, {"trace", "generator", "oversize", "checkpoint"});
+  // Checkpoint costs of every job (a trace's own columns override them; workloads/job.hpp).
+  json& ck = field(w, "checkpoint", json::object());
+  const std::string ckp = member_path(path, "checkpoint");
+  if (reader_.expect_object(ck, ckp)) {
+    reader_.check_keys(ck, ckp, {"write", "read", "interval"});
+    workloads::Job& d = sc_.workload.checkpoint;
+    field(ck, "write", "1 min");
+    field(ck, "read", "1 min");
+    field(ck, "interval", "0 s");
+    if (const auto t = reader_.duration(ck, "write", ckp, true)) d.checkpoint_time = *t;
+    if (const auto t = reader_.duration(ck, "read", ckp, true)) d.restore_time = *t;
+    if (const auto t = reader_.duration(ck, "interval", ckp, true)) d.checkpoint_interval = *t;
+  }
   field(w, "oversize", "error");
   if (const auto mode = reader_.string(w, "oversize", path, true)) {
     if (*mode == "error") {
@@ -1131,7 +1178,7 @@ void Parser::parse_workload(json& w, const std::string& path) {
     sc_.workload.trace_path = resolve_path(member_path(p, "path"), *file);
     sc_.input_files.push_back(sc_.workload.trace_path);
     try {
-      traces::JobCsvReader probe(sc_.workload.trace_path, {sc_.workload.trace_default_beta});  // checks the header
+      traces::JobCsvReader probe(sc_.workload.trace_path, {sc_.workload.trace_default_beta, {}});  // checks the header
     } catch (const simcore::InputError& e) {
       for (const auto& d : e.diagnostics()) errors_.add(member_path(p, "path"), (d.where.empty() ? "" : d.where + ": ") + d.message);
     }
@@ -1142,6 +1189,7 @@ void Parser::parse_generator(json& g, const std::string& p) {
   if (!reader_.expect_object(g, p)) return;
   reader_.check_keys(g, p, {"mean_interarrival", "diurnal", "sizes", "durations", "utilisation", "beta", "jobs", "until", "queue"});
   auto& spec = sc_.workload.generators.emplace_back();
+  spec.checkpoint_defaults = sc_.workload.checkpoint;
   if (const auto gap = reader_.duration(g, "mean_interarrival", p, true)) {
     if (*gap <= SimTime::zero()) {
       errors_.add(member_path(p, "mean_interarrival"), "must be positive");
@@ -1436,7 +1484,8 @@ std::unique_ptr<workloads::OversizeFilter> Scenario::make_job_source(std::FILE* 
   std::unique_ptr<workloads::JobSource> source;
   if (workload.kind == WorkloadSpec::Kind::kTrace) {
     source =
-        std::make_unique<traces::JobCsvReader>(workload.trace_path, traces::JobCsvOptions{workload.trace_default_beta});
+        std::make_unique<traces::JobCsvReader>(workload.trace_path,
+                                               traces::JobCsvOptions{workload.trace_default_beta, workload.checkpoint});
   } else if (const simcore::RandomStreams rng(seed); workload.generators.size() == 1) {
     source = std::make_unique<workloads::JobGenerator>(workload.generators[0], rng);
   } else {

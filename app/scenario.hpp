@@ -31,6 +31,9 @@ struct WorkloadSpec {
   std::vector<workloads::GeneratorSpec> generators;  // several: merged in submit order
   // A trace row larger than the largest site: an input error, or skipped and counted.
   workloads::OversizeFilter::Mode oversize = workloads::OversizeFilter::Mode::kError;
+  // Checkpoint write/read times and interval of every job (workload.checkpoint): only those
+  // three fields are used.
+  workloads::Job checkpoint;
 };
 
 struct OutputSpec {
@@ -47,6 +50,11 @@ struct Scenario {
   std::unique_ptr<catalog::Catalog> catalog;
   datacenter::WorldConfig world;
   policies::PolicyStack policy;  // scheduler + placement + managers
+  // "compare": {"variants": {NAME: POLICY, ...}}: the policies `wattsim compare` runs when the
+  // command line names none (`run` uses "policy" alone). Names as stored (JSON objects keep no
+  // order: app/compare.cpp takes the file's order); each POLICY an object as "policy" takes,
+  // its shape checked here and its entries when compare loads the variant.
+  std::vector<std::pair<std::string, nlohmann::json>> compare_variants;
   WorkloadSpec workload;
   OutputSpec output;
   std::optional<std::string> start_utc;  // the calendar instant of simulated time 0, if any

@@ -232,6 +232,48 @@ std::vector<std::string> attribute_names(hid_t object, const std::string& where,
   return names;
 }
 
+void copy_attributes(hid_t from, hid_t to, const std::string& where, const std::string& file) {
+  for (const auto& name : attribute_names(from, where, file)) {
+    const std::string what = "copy attribute " + name + " of " + where;
+    const Handle attr(H5Aopen(from, name.c_str(), H5P_DEFAULT), H5Aclose, file, what);
+    const Handle type(H5Aget_type(attr.get()), H5Tclose, file, what);
+    const Handle space(H5Aget_space(attr.get()), H5Sclose, file, what);
+    const Handle copy(H5Acreate2(to, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, file,
+                      what);
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    if (points < 0) fail(file, what);
+    const htri_t variable = H5Tget_class(type.get()) == H5T_STRING ? H5Tis_variable_str(type.get()) : 0;
+    if (variable < 0) fail(file, what);
+    if (variable > 0) {
+      std::vector<char*> strings(static_cast<std::size_t>(points), nullptr);
+      check(H5Aread(attr.get(), type.get(), strings.data()), file, what);
+      const herr_t written = H5Awrite(copy.get(), type.get(), strings.data());
+      H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, strings.data());
+      check(written, file, what);
+      continue;
+    }
+    const Handle native(H5Tget_native_type(type.get(), H5T_DIR_ASCEND), H5Tclose, file, what);
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(points) * H5Tget_size(native.get()));
+    check(H5Aread(attr.get(), native.get(), bytes.data()), file, what);
+    check(H5Awrite(copy.get(), native.get(), bytes.data()), file, what);
+  }
+}
+
+std::vector<std::string> link_names(hid_t group, const std::string& where, const std::string& file) {
+  const H5_index_t index = tracks_creation_order(group, true) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+  std::vector<std::string> names;
+  hsize_t position = 0;
+  check(H5Literate(
+            group, index, H5_ITER_INC, &position,
+            [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+              static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+              return 0;
+            },
+            &names),
+        file, "list the contents of " + where);
+  return names;
+}
+
 std::vector<std::string> dataset_names(hid_t group, const std::string& where, const std::string& file) {
   const H5_index_t index = tracks_creation_order(group, true) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
   std::vector<std::string> names;

@@ -79,6 +79,15 @@ std::string read_string_attribute(hid_t object, const std::string& where, const 
 double read_double_attribute(hid_t object, const std::string& where, const std::string& name, const std::string& file);
 // Attribute names in creation order when the object tracks it, otherwise in name order.
 std::vector<std::string> attribute_names(hid_t object, const std::string& where, const std::string& file);
+// Copies every attribute of object `from` onto object `to` (which has none of those names), in
+// the order attribute_names lists them: strings as strings, numbers in their file type.
+// `where` names `from` in error messages. (H5Ocopy copies attributes itself, but HDF5 1.10.8
+// crashes copying variable-length strings out of dense attribute storage, which a /summary
+// group of ~100 values uses.)
+void copy_attributes(hid_t from, hid_t to, const std::string& where, const std::string& file);
+// Names of every link directly in a group (groups, datasets, ...), in creation order when
+// tracked, otherwise by name.
+std::vector<std::string> link_names(hid_t group, const std::string& where, const std::string& file);
 // Names of the datasets directly in a group, in creation order when tracked, otherwise by name.
 std::vector<std::string> dataset_names(hid_t group, const std::string& where, const std::string& file);
 

@@ -153,6 +153,10 @@ bool ResultReader::is_batch() const {
   return info.type == H5O_TYPE_DATASET;
 }
 
+bool ResultReader::is_compare() const {
+  return h5::path_exists(file_.get(), "/compare/summary", path_) && !h5::path_exists(file_.get(), "/summary", path_);
+}
+
 bool ResultReader::contains(const std::string& path) const {
   return h5::path_exists(file_.get(), path, path_);
 }
@@ -204,14 +208,14 @@ std::string ResultReader::column_unit(const std::string& group, const std::strin
   return optional_string_attribute(dataset.get(), path, kUnitsAttribute, path_);
 }
 
-std::vector<JobRow> ResultReader::jobs() const {
+std::vector<JobRow> ResultReader::jobs(const std::string& path) const {
   hsize_t rows = 0;
-  const h5::Handle dataset = open_1d(file_.get(), kJobsDataset, path_, rows);
+  const h5::Handle dataset = open_1d(file_.get(), path, path_, rows);
   const h5::Handle type = job_memory_type(path_);
   std::vector<JobRow> result(rows);
   if (rows > 0) {
     h5::check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, result.data()), path_,
-              std::string("read ") + kJobsDataset);
+              "read " + path);
   }
   return result;
 }

@@ -40,6 +40,9 @@ class ResultReader {
   std::string version_note() const;
   // A batch's result set (wattsim batch): a /variants dataset and no /summary group.
   bool is_batch() const;
+  // A comparison's result set (wattsim compare): a /compare/summary dataset, one run's layout
+  // under each /runs/<variant> (or /runs/<variant>/seed-<S>), no /summary at the top.
+  bool is_compare() const;
   // Whether a group or dataset exists at the absolute path.
   bool contains(const std::string& path) const;
   // The "description" attribute of the dataset, table column or group at path ("/summary",
@@ -57,7 +60,9 @@ class ResultReader {
   std::vector<double> column(const std::string& group, const std::string& name) const;
   // Unit of a column ("" when the column has none).
   std::string column_unit(const std::string& group, const std::string& name) const;
-  std::vector<JobRow> jobs() const;
+  // The /jobs rows of a run, or of the run whose /jobs dataset is at `path`
+  // ("/runs/fifo/jobs" in a comparison's result set).
+  std::vector<JobRow> jobs(const std::string& path = kJobsDataset) const;
   // A compound dataset of float64 fields and text fields (ResultWriter::write_records): the
   // numeric field names, their values row by row, each field's unit and description ("" where
   // the file has none), and the text fields.

@@ -57,6 +57,14 @@ constexpr Field kJobFields[] = {
      "its share of the grid import's carbon (operational, before credits), per settlement interval"},
     {"energy_cost", offsetof(JobRow, energy_cost), FieldKind::kDouble, 8, "currency",
      "its share of the energy cost (import cost - export revenue, before demand charges), per settlement interval"},
+    {"suspensions", offsetof(JobRow, suspensions), FieldKind::kUnsigned, 4, "1",
+     "times a policy suspended it (each with a checkpoint, resumed later with a restore)"},
+    {"failures", offsetof(JobRow, failures), FieldKind::kUnsigned, 4, "1",
+     "times a node failure stopped it (it lost the work since its last checkpoint and was requeued)"},
+    {"lost_work", offsetof(JobRow, lost_work), FieldKind::kDouble, 8, "accelerator-h",
+     "work lost to node failures and redone: accelerator-hours at full speed since its last checkpoint"},
+    {"lost_energy_kwh", offsetof(JobRow, lost_energy_kwh), FieldKind::kDouble, 8, "kWh",
+     "DC energy of the lost work (part of dc_energy_kwh)"},
 };
 
 constexpr std::size_t file_offset(std::size_t index) {

@@ -60,6 +60,12 @@ struct JobRow {
   double carbon_location_kg = 0.0;
   double carbon_grid_kg = 0.0;
   double energy_cost = 0.0;
+  // Interruptions: times suspended (by a policy), times a node failure hit it, the work it lost
+  // to failures and redid (accelerator-hours at full speed) and that work's DC energy.
+  std::uint32_t suspensions = 0;
+  std::uint32_t failures = 0;
+  double lost_work = 0.0;
+  double lost_energy_kwh = 0.0;
 
   bool operator==(const JobRow&) const = default;
 };
@@ -92,7 +98,7 @@ inline constexpr int kFormatVersion = 2;
 inline constexpr const char* kFormatVersionAttribute = "format_version";
 
 // Size of one /jobs row in the file: the JobRow fields packed, little-endian, no padding.
-inline constexpr std::size_t kJobRecordBytes = 8 + 3 * kJobTextBytes + 8 * 8 + 1 + 4 + 8 * 8;
+inline constexpr std::size_t kJobRecordBytes = 8 + 3 * kJobTextBytes + 8 * 8 + 1 + 4 + 8 * 8 + 2 * 4 + 2 * 8;
 
 // The compound type of /jobs rows in the file (packed, kJobRecordBytes).
 h5::Handle job_file_type(const std::string& file);

@@ -659,6 +659,50 @@ void ResultWriter::write_matrix(const std::string& path, std::size_t rows, std::
   }
 }
 
+void ResultWriter::copy_result_set(const std::string& source, const std::string& group) {
+  State& s = state("copy_result_set");
+  const std::string what = "copy " + source + " into " + group;
+  const hid_t source_id = H5Fopen(source.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (source_id < 0) h5::fail(s.final_path, "open " + source + " to copy it into " + group);
+  const h5::Handle source_file(source_id, H5Fclose, s.final_path, "open " + source);
+  // The root's links in creation order (as the source's writer made them).
+  const h5::Handle root(H5Gopen2(source_file.get(), "/", H5P_DEFAULT), H5Gclose, s.final_path,
+                        "open the root of " + source);
+  const std::vector<std::string> names = h5::link_names(root.get(), source, s.final_path);
+  // Objects without their attributes, then every object's attributes one by one
+  // (h5::copy_attributes says why).
+  const h5::Handle copy_properties(H5Pcreate(H5P_OBJECT_COPY), H5Pclose, s.final_path, what);
+  h5::check(H5Pset_copy_object(copy_properties.get(), H5O_COPY_WITHOUT_ATTR_FLAG), s.final_path, what);
+  try {
+    const h5::Handle target = h5::open_or_create_group(s.file.get(), group, s.final_path);
+    for (const auto& name : names) {
+      h5::check(H5Ocopy(root.get(), name.c_str(), target.get(), name.c_str(), copy_properties.get(), H5P_DEFAULT),
+                s.final_path, what + ": " + name);
+    }
+    struct Visit {
+      hid_t target;
+      const std::string* file;
+      const std::string* source;
+    } visit{target.get(), &s.final_path, &source};
+    h5::check(H5Lvisit(
+                  root.get(), H5_INDEX_NAME, H5_ITER_INC,
+                  [](hid_t from_root, const char* name, const H5L_info_t*, void* data) -> herr_t {
+                    const auto& v = *static_cast<Visit*>(data);
+                    const std::string where = *v.source + ":/" + name;
+                    const h5::Handle from(H5Oopen(from_root, name, H5P_DEFAULT), H5Oclose, *v.file, "open " + where);
+                    const h5::Handle to(H5Oopen(v.target, name, H5P_DEFAULT), H5Oclose, *v.file,
+                                        "open the copy of " + where);
+                    h5::copy_attributes(from.get(), to.get(), where, *v.file);
+                    return 0;
+                  },
+                  &visit),
+              s.final_path, what);
+  } catch (const std::runtime_error&) {
+    s.fail();
+    throw;
+  }
+}
+
 ResultWriter::ColumnTable& ResultWriter::add_table(const std::string& group, std::vector<std::string> columns,
                                                    std::vector<std::string> units,
                                                    std::vector<std::string> descriptions) {

@@ -150,6 +150,12 @@ class ResultWriter {
   // numpy.asarray(f[path]) reads it as a rows x cols array.
   void write_matrix(const std::string& path, std::size_t rows, std::size_t cols, std::span<const double> values,
                     const std::string& unit, const std::string& description);
+  // Copies every object at the root of the committed result set `source` (its /meta,
+  // /summary, /jobs, tables, ...: attributes, compression and creation order as they are) into
+  // `group` (created with its parents as needed; "/runs/fifo"), so that the group holds that
+  // run's layout. The chunks are copied as stored, without decoding. Throws
+  // std::runtime_error naming both files when the source cannot be read or the copy fails.
+  void copy_result_set(const std::string& source, const std::string& group);
   // Writes what is buffered, closes the file and renames it onto final_path. On failure throws
   // and removes the temporary file. Once only.
   void commit();
