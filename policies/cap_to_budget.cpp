@@ -264,7 +264,10 @@ void CapToBudget::lower_under(const ClusterView& view, Actions& actions, std::ui
       continue;
     }
     const RunningJob& r = view.running(slot);
-    if (lowerable(view, r) && under(view, r, limit)) heap_.push_back({key(r), r.seq, slot});
+    // A job lowered to state 0 has every accelerator there: no need to look (O(1) instead of
+    // O(accelerators) for each job at the floor while a budget binds).
+    const bool at_floor = jobs_[slot].lowered && jobs_[slot].level == 0;
+    if (!at_floor && lowerable(view, r) && under(view, r, limit)) heap_.push_back({key(r), r.seq, slot});
     ++j;
   }
   std::make_heap(heap_.begin(), heap_.end(), after);
@@ -353,12 +356,16 @@ void CapToBudget::raise(const ClusterView& view, Actions& actions, std::uint32_t
     heap_.push_back({key(r), r.seq, slot});
     ++j;
   }
-  // The reverse of the lowering order: the job that would be lowered last is raised first.
-  std::sort(heap_.begin(), heap_.end(),
-            [](const Candidate& a, const Candidate& b) { return a.key != b.key ? a.key < b.key : a.seq < b.seq; });
+  // The reverse of the lowering order: the job that would be lowered last is raised first. Only
+  // the first is found at once (O(lowered)): while a budget binds, it usually cannot go up, and
+  // the rest need no sorting.
+  const auto first = [](const Candidate& a, const Candidate& b) { return a.key != b.key ? a.key < b.key : a.seq < b.seq; };
+  std::iter_swap(heap_.begin(), std::min_element(heap_.begin(), heap_.end(), first));
   const power::PowerTree& tree = view.power_tree(site);
   const double keep = 1.0 - config_.raise_margin;
-  for (const Candidate& c : heap_) {
+  for (std::size_t i = 0; i < heap_.size(); ++i) {
+    if (i == 1) std::sort(heap_.begin() + 1, heap_.end(), first);
+    const Candidate& c = heap_[i];
     while (jobs_[c.slot].lowered) {
       const std::size_t previous = jobs_[c.slot].level;
       predict(view, view.running(c.slot), previous + 1);
