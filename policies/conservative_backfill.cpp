@@ -14,6 +14,8 @@ using simcore::SimTime;
 namespace {
 
 constexpr SimTime kTick = SimTime::from_us(1);
+// mark_ values: free, dirty in find's walk, followed or given up by may_fit, touched by scan_window.
+constexpr unsigned char kFollowed = 1, kGivenUp = 2, kDirty = 3, kTouched = 4;
 
 SimTime add_saturating(SimTime t, SimTime d) {
   if (t == SimTime::max() || d == SimTime::max() || d.us() > SimTime::max().us() - t.us()) return SimTime::max();
@@ -84,16 +86,14 @@ void ConservativeBackfillScheduler::build_profile(const ClusterView& view) {
       profile_.push_back({end, node, count});
     }
   }
-  std::sort(profile_.begin(), profile_.end(), [](const Change& a, const Change& b) {
-    return change_before(a.t, a.delta > 0, b.t, b.delta > 0);
-  });
+  std::sort(profile_.begin(), profile_.end(),
+            [](const Change& a, const Change& b) { return change_before(a.t, a.delta > 0, b.t, b.delta > 0); });
 }
 
 void ConservativeBackfillScheduler::add_change(SimTime t, NodeId node, std::int32_t delta) {
-  const auto at = std::upper_bound(profile_.begin(), profile_.end(), Change{t, node, delta},
-                                   [](const Change& a, const Change& b) {
-                                     return change_before(a.t, a.delta > 0, b.t, b.delta > 0);
-                                   });
+  const auto at = std::upper_bound(
+      profile_.begin(), profile_.end(), Change{t, node, delta},
+      [](const Change& a, const Change& b) { return change_before(a.t, a.delta > 0, b.t, b.delta > 0); });
   profile_.insert(at, Change{t, node, delta});
 }
 
@@ -137,24 +137,28 @@ std::size_t ConservativeBackfillScheduler::capacity_at(const ClusterView& view, 
 }
 
 std::size_t ConservativeBackfillScheduler::window_end(std::size_t from, SimTime end) const {
-  return static_cast<std::size_t>(
-      std::lower_bound(profile_.begin() + static_cast<std::ptrdiff_t>(from), profile_.end(), end,
-                       [](const Change& a, SimTime s) { return a.t < s; }) -
-      profile_.begin());
+  return static_cast<std::size_t>(std::lower_bound(profile_.begin() + static_cast<std::ptrdiff_t>(from), profile_.end(),
+                                                   end, [](const Change& a, SimTime s) { return a.t < s; }) -
+                                  profile_.begin());
 }
 
 void ConservativeBackfillScheduler::scan_window(std::size_t from, std::size_t to) {
   for (std::size_t i = from; i < to; ++i) {
     const Change& c = profile_[i];
-    if (run_[c.node] == 0 && low_[c.node] == 0) touched_.push_back(c.node);
+    if (mark_[c.node] != kTouched) {
+      mark_[c.node] = kTouched;
+      touched_.push_back(c.node);
+    }
     run_[c.node] += c.delta;
     low_[c.node] = std::min(low_[c.node], run_[c.node]);
-    // A node whose sum is back to 0 with nothing taken may be pushed twice: harmless.
   }
 }
 
 void ConservativeBackfillScheduler::clear_window() {
-  for (const NodeId n : touched_) run_[n] = low_[n] = 0;
+  for (const NodeId n : touched_) {
+    run_[n] = low_[n] = 0;
+    mark_[n] = 0;
+  }
   touched_.clear();
 }
 
@@ -170,29 +174,84 @@ bool ConservativeBackfillScheduler::fits(const ClusterView& view, const Reservat
   return ok && !r.placement.empty();
 }
 
+bool ConservativeBackfillScheduler::may_fit(const ClusterView& view, std::size_t from, std::size_t to,
+                                            std::uint32_t g) {
+  // Nodes that could hold the job at the window's start: with g free (a job on one node), or
+  // whole (a larger one). If a few, follow them through the window, and give up once those
+  // still free enough cannot hold the job. A quick test only: a yes is settled by placing.
+  constexpr std::size_t kMostFollowed = 16;
+  const bool single = g <= view.max_node_accelerators();
+  const std::int64_t need = single ? 1 : g;
+  std::int64_t have = 0;
+  followed_.clear();
+  bool many = false;
+  for (std::size_t n = single ? cur_.first_with(g) : cur_.first_whole(); n != ClusterView::kNone;
+       n = single ? cur_.first_with(g, n + 1) : cur_.first_whole(n + 1)) {
+    if (followed_.size() == kMostFollowed) {
+      many = true;
+      break;
+    }
+    followed_.push_back(static_cast<NodeId>(n));
+    mark_[n] = kFollowed;
+    have += single ? 1 : cur_.total(n);
+  }
+  bool ok = many || have >= need;
+  for (std::size_t k = from; k < to && !many && ok; ++k) {
+    const Change& c = profile_[k];
+    if (mark_[c.node] != kFollowed) continue;
+    run_[c.node] += c.delta;
+    const std::int64_t threshold = single ? g : cur_.total(c.node);
+    if (static_cast<std::int64_t>(cur_.free(c.node)) + run_[c.node] < threshold) {
+      mark_[c.node] = kGivenUp;  // no longer able to hold its part
+      have -= single ? 1 : cur_.total(c.node);
+      ok = have >= need;
+    }
+  }
+  for (const NodeId n : followed_) {
+    run_[n] = 0;
+    mark_[n] = 0;
+  }
+  return ok;
+}
+
 bool ConservativeBackfillScheduler::find(const ClusterView& view, PlacementRule& placement, std::uint32_t g,
                                          SimTime runtime, SimTime before, Reservation& out) {
+  // The walk through time keeps the free accelerators per node in walk_ (O(1) a change) and
+  // brings cur_'s index up to date only where a placement is asked for.
   SimTime t = view.now();
-  std::size_t i = capacity_at(view, t);  // every change is later than now: cur_ is the capacity now
+  cur_ = view.capacity();  // every change is later than now: the capacity now
+  walk_.resize(cur_.size());
+  std::int64_t total = 0;
+  for (NodeId n = 0; n < walk_.size(); ++n) total += walk_[n] = cur_.free(n);
+  dirty_.clear();
+  std::size_t i = 0;
   while (t < before) {
-    // The capacity free throughout [t, t + runtime) is at most the capacity at t: try that first.
-    if (placement.place(view, cur_, g, out.placement)) {
-      const SimTime end = add_saturating(t, runtime);
-      scan_window(i, window_end(i, end));
-      saved_.clear();
-      for (const NodeId n : touched_) {
-        if (low_[n] < 0) {
-          saved_.emplace_back(n, cur_.free(n));
-          cur_.set_free(n, static_cast<std::uint32_t>(std::max<std::int64_t>(0, cur_.free(n) + low_[n])));
-        }
+    if (total >= g) {
+      for (const NodeId n : dirty_) {
+        cur_.set_free(n, static_cast<std::uint32_t>(std::clamp<std::int64_t>(walk_[n], 0, cur_.total(n))));
+        mark_[n] = 0;
       }
-      clear_window();
-      const bool ok = saved_.empty() || placement.place(view, cur_, g, out.placement);
-      for (const auto& [n, free] : saved_) cur_.set_free(n, free);
-      if (ok) {
-        out.start = t;
-        out.end = end;
-        return true;
+      dirty_.clear();
+      // The capacity free throughout [t, t + runtime) is at most the capacity at t: try that first.
+      const SimTime end = add_saturating(t, runtime);
+      std::size_t j = 0;
+      if (placement.place(view, cur_, g, out.placement) && may_fit(view, i, j = window_end(i, end), g)) {
+        scan_window(i, j);
+        saved_.clear();
+        for (const NodeId n : touched_) {
+          if (low_[n] < 0) {
+            saved_.emplace_back(n, cur_.free(n));
+            cur_.set_free(n, static_cast<std::uint32_t>(std::max<std::int64_t>(0, cur_.free(n) + low_[n])));
+          }
+        }
+        clear_window();
+        const bool ok = saved_.empty() || placement.place(view, cur_, g, out.placement);
+        for (const auto& [n, free] : saved_) cur_.set_free(n, free);
+        if (ok) {
+          out.start = t;
+          out.end = end;
+          return true;
+        }
       }
     }
     // The next instant at which accelerators come back.
@@ -202,12 +261,17 @@ bool ConservativeBackfillScheduler::find(const ClusterView& view, PlacementRule&
       for (; i < profile_.size() && profile_[i].t == t; ++i) {
         const Change& c = profile_[i];
         released = released || c.delta > 0;
-        const std::int64_t free = static_cast<std::int64_t>(cur_.free(c.node)) + c.delta;
-        cur_.set_free(c.node, static_cast<std::uint32_t>(std::clamp<std::int64_t>(free, 0, cur_.total(c.node))));
+        walk_[c.node] += c.delta;
+        total += c.delta;
+        if (mark_[c.node] == 0) {
+          mark_[c.node] = kDirty;
+          dirty_.push_back(c.node);
+        }
       }
     }
     if (!released) break;
   }
+  for (const NodeId n : dirty_) mark_[n] = 0;
   out.placement.clear();
   return false;
 }
@@ -232,6 +296,52 @@ void ConservativeBackfillScheduler::start_now(datacenter::Actions& actions, Rese
   for (const auto& p : r.placement.parts) add_change(r.end, p.node, static_cast<std::int32_t>(p.accelerators));
 }
 
+bool ConservativeBackfillScheduler::profile_valid(const ClusterView& view) {
+  free_.resize(view.node_count());
+  for (NodeId n = 0; n < free_.size(); ++n) free_[n] = view.free_accelerators(n);
+  for (const Change& c : profile_) {
+    free_[c.node] += c.delta;
+    if (free_[c.node] < 0) return false;  // releases come first at an instant: exact
+  }
+  return true;
+}
+
+bool ConservativeBackfillScheduler::capacity_gained(const ClusterView& view) {
+  const SimTime now = view.now();
+  bool gained = false;
+  // A job that ended, or will end, before the last decision expected it to.
+  for (const auto& [slot, seq, end] : last_running_) {
+    if (gained) break;
+    const auto& r = view.running(slot);
+    if (!r.active || r.seq != seq) {
+      gained = now < end;
+    } else {
+      gained = expected_end(r, now) < end;
+    }
+  }
+  // A node with more accelerators up (powered on, repaired).
+  up_.assign(view.node_count(), 0);
+  for (NodeId n = 0; n < up_.size(); ++n) up_[n] = view.free_accelerators(n);
+  for (datacenter::SlotId s = 0; s < view.running_slots(); ++s) {
+    const auto& r = view.running(s);
+    if (r.active) {
+      for (const auto& a : r.accels) ++up_[a.node];
+    }
+  }
+  if (last_up_.size() != up_.size()) return true;
+  for (NodeId n = 0; n < up_.size() && !gained; ++n) gained = up_[n] > last_up_[n];
+  return gained;
+}
+
+void ConservativeBackfillScheduler::remember(const ClusterView& view) {
+  last_running_.clear();
+  for (datacenter::SlotId s = 0; s < view.running_slots(); ++s) {
+    const auto& r = view.running(s);
+    if (r.active) last_running_.push_back({s, r.seq, expected_end(r, view.now())});
+  }
+  std::swap(last_up_, up_);
+}
+
 void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter::Actions& actions,
                                              PlacementRule& placement) {
   const SimTime now = view.now();
@@ -243,24 +353,75 @@ void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter
   if (run_.size() != view.node_count()) {
     run_.assign(view.node_count(), 0);
     low_.assign(view.node_count(), 0);
+    mark_.assign(view.node_count(), 0);
   }
 
   // The jobs considered, each with its reservation from the last decision (both by seq).
   pending_.clear();
   const std::size_t scan = std::min(view.queue_length(), max_scan_);
-  std::size_t k = 0;
+  std::size_t k = 0, matched = 0;
+  bool new_ahead = false;  // a job without a reservation ahead of one with
+  bool unreserved = false;
   for (std::size_t pos = 0; pos < scan; ++pos) {
     const auto& q = view.queued(pos);
     while (k < kept_.size() && kept_[k].seq < q.seq) ++k;
     const Reservation* old = k < kept_.size() && kept_[k].seq == q.seq ? &kept_[k] : nullptr;
     pending_.push_back({q.seq, q.job.accelerators, expected_runtime(q), old});
+    if (old != nullptr) {
+      ++matched;
+      new_ahead = new_ahead || unreserved;
+    } else {
+      unreserved = true;
+    }
   }
   work_.resize(pending_.size());
   held_.assign(pending_.size(), false);
+  // Whether the profile may have room before some reservation that it had not at the last
+  // decision: then reservations are compressed (2 below).
+  bool compress = capacity_gained(view) || matched < kept_.size();
 
-  // 1. In queue order: keep the reservation if it still fits, else find the earliest.
+  // 1. In queue order: keep the reservation if it still fits, else find the earliest. The
+  // usual case first: every kept reservation still fits (one check over the whole profile)
+  // and the new jobs are all behind them.
+  bool kept_all = false;
+  if (!new_ahead) {
+    for (std::size_t j = 0; j < pending_.size(); ++j) {
+      const Pending& p = pending_[j];
+      if (p.old == nullptr) continue;
+      Reservation& w = work_[j];
+      w.seq = p.seq;
+      w.start = std::max(p.old->start, now);
+      w.end = add_saturating(w.start, p.runtime);
+      w.placement = p.old->placement;
+      for (const auto& part : w.placement.parts) {
+        const auto a = static_cast<std::int32_t>(part.accelerators);
+        profile_.push_back({w.start, part.node, -a});
+        if (w.end != SimTime::max()) profile_.push_back({w.end, part.node, a});
+      }
+      held_[j] = true;
+    }
+    std::sort(profile_.begin(), profile_.end(),
+              [](const Change& x, const Change& y) { return change_before(x.t, x.delta > 0, y.t, y.delta > 0); });
+    kept_all = profile_valid(view);
+    if (kept_all) {
+      // Those due now start (their takes at now leave the profile: the capacity now has them).
+      for (std::size_t j = 0; j < pending_.size(); ++j) {
+        if (!held_[j] || work_[j].start != now) continue;
+        for (const auto& part : work_[j].placement.parts) {
+          remove_change(now, part.node, -static_cast<std::int32_t>(part.accelerators));
+        }
+        actions.start(work_[j].seq, work_[j].placement);
+        held_[j] = false;
+      }
+    } else {
+      build_profile(view);
+      held_.assign(pending_.size(), false);
+    }
+  }
+  compress = compress || !kept_all;
   for (std::size_t j = 0; j < pending_.size(); ++j) {
     const Pending& p = pending_[j];
+    if (kept_all && p.old != nullptr) continue;
     Reservation& w = work_[j];
     w.seq = p.seq;
     bool have = false;
@@ -283,7 +444,7 @@ void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter
   // 2. Compression: each reservation moves to the earliest instant before it that leaves all
   // the others whole.
   Reservation earlier;
-  for (std::size_t j = 0; j < pending_.size(); ++j) {
+  for (std::size_t j = 0; j < pending_.size() && compress; ++j) {
     if (!held_[j]) continue;
     Reservation& w = work_[j];
     untake(w);
@@ -317,6 +478,7 @@ void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter
     if (held_[j]) next_.push_back(std::move(work_[j]));
   }
   std::swap(kept_, next_);
+  remember(view);
 }
 
 PolicyInfo conservative_backfill_info() {

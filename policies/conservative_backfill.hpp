@@ -22,7 +22,9 @@
 //     tried at now); a new job, or one whose reservation no longer fits (a job overran its
 //     estimate, a node failed or was powered off), gets the earliest reservation. So a job is
 //     never delayed by one behind it in the queue.
-//  2. Compression: in queue order, each job's reservation is taken out and the earliest one
+//  2. Compression, when capacity came back earlier than the last decision expected (a job
+//     ended early, a node came up) or step 1 could not keep every reservation: in queue
+//     order, each job's reservation is taken out and the earliest one
 //     before it is sought among all the others; found, it moves there, else it stays (or, if
 //     nothing comes back at its instant any more, moves with its placement to the last instant
 //     before it at which something does: every reservation sits where a decision point will
@@ -32,10 +34,13 @@
 // nobody.
 //
 // Cost per decision, with S jobs considered (<= max_scan), R running jobs, N nodes and E
-// profile changes (<= R + 2 S per node a job spans): O(R log R) to build the profile, then per
-// job and pass a copy of the free capacity (O(N)) and a walk over the profile (O(E log N)), plus
-// O(E) for the window of each instant at which the job fits its start: O(S (N + E log N)) in
-// the common case, O(S E^2) at worst.
+// profile changes (<= R + 2 S per node a job spans): O(R log R + N) to build the profile and to
+// see whether capacity came back earlier than expected. Usually (every kept reservation still
+// fits: one O(E) sweep; new jobs only behind them) only new jobs are reserved, each a walk
+// through the profile at O(1) per change plus O(log N) per node changed where the placement rule
+// is asked. Otherwise, and for compression (when capacity came back early), every job is
+// reserved again: O(S (N + E log N)) typical, O(S E^2) at worst (docs/policies/schedulers.md
+// has measurements).
 
 #include <cstdint>
 #include <optional>
@@ -87,6 +92,9 @@ class ConservativeBackfillScheduler final : public Scheduler {
   void scan_window(std::size_t from, std::size_t to);
   void clear_window();
   std::size_t window_end(std::size_t from, simcore::SimTime end) const;
+  // A quick test before scan_window: false when the job surely cannot be placed on the least
+  // capacity over the changes [from, to) (cur_: the capacity at their start).
+  bool may_fit(const datacenter::ClusterView& view, std::size_t from, std::size_t to, std::uint32_t g);
   // Whether `r`'s placement fits the profile over [start, end) (start >= now).
   bool fits(const datacenter::ClusterView& view, const Reservation& r);
   // The earliest reservation strictly before `before` for g accelerators and `runtime`:
@@ -97,6 +105,14 @@ class ConservativeBackfillScheduler final : public Scheduler {
   // if none).
   bool releases_at(simcore::SimTime t) const;
   simcore::SimTime last_release_before(simcore::SimTime now, simcore::SimTime t) const;
+  // Whether no node's free accelerators go below 0 anywhere in the profile.
+  bool profile_valid(const datacenter::ClusterView& view);
+  // Whether capacity came back, or will, earlier than the last decision expected: a job ended
+  // before its expected end or is now expected to end earlier, or a node has more accelerators
+  // up. Fills up_.
+  bool capacity_gained(const datacenter::ClusterView& view);
+  // What capacity_gained compares with at the next decision.
+  void remember(const datacenter::ClusterView& view);
   // Starts the job now on `r`'s placement and keeps its release in the profile.
   void start_now(datacenter::Actions& actions, Reservation& r);
 
@@ -110,6 +126,17 @@ class ConservativeBackfillScheduler final : public Scheduler {
   std::vector<std::int64_t> run_, low_;  // per node, for scan_window
   std::vector<datacenter::NodeId> touched_;
   std::vector<std::pair<datacenter::NodeId, std::uint32_t>> saved_;
+  std::vector<std::int64_t> free_;   // per node, for profile_valid
+  std::vector<std::int64_t> walk_;   // per node, for find
+  std::vector<unsigned char> mark_;  // per node: 0, or in use by find (dirty) or may_fit (followed)
+  std::vector<datacenter::NodeId> dirty_, followed_;
+  struct Expected {
+    datacenter::SlotId slot;
+    std::uint64_t seq;
+    simcore::SimTime end;
+  };
+  std::vector<Expected> last_running_;       // the running jobs after the last decision
+  std::vector<std::uint32_t> up_, last_up_;  // per node: accelerators up (free or running)
 };
 
 PolicyInfo conservative_backfill_info();

@@ -56,34 +56,37 @@ std::vector<QueueSpec> parse_queue_table(const std::string& weights, const std::
     out.push_back(QueueSpec{name, 1.0, std::nullopt});
     return out.back();
   };
-  each_entry("weights", weights, errors, [&](const std::string& name, const std::string& value, const std::string& entry) {
-    if (std::find(seen_w.begin(), seen_w.end(), name) != seen_w.end()) {
-      errors.add("", "weights: queue \"" + name + "\" is given twice");
-      return;
-    }
-    seen_w.push_back(name);
-    char* end = nullptr;
-    const double w = value.empty() ? 0.0 : std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(w) || !(w > 0.0)) {
-      errors.add("", "weights: entry \"" + entry + "\": the weight must be a positive number");
-      return;
-    }
-    spec_of(name).weight = w;
-  });
-  each_entry("quotas", quotas, errors, [&](const std::string& name, const std::string& value, const std::string& entry) {
-    if (std::find(seen_q.begin(), seen_q.end(), name) != seen_q.end()) {
-      errors.add("", "quotas: queue \"" + name + "\" is given twice");
-      return;
-    }
-    seen_q.push_back(name);
-    std::uint64_t q = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
-    if (value.empty() || ec != std::errc() || ptr != value.data() + value.size()) {
-      errors.add("", "quotas: entry \"" + entry + "\": the quota must be a whole number of accelerators (0 or more)");
-      return;
-    }
-    spec_of(name).quota = q;
-  });
+  each_entry("weights", weights, errors,
+             [&](const std::string& name, const std::string& value, const std::string& entry) {
+               if (std::find(seen_w.begin(), seen_w.end(), name) != seen_w.end()) {
+                 errors.add("", "weights: queue \"" + name + "\" is given twice");
+                 return;
+               }
+               seen_w.push_back(name);
+               char* end = nullptr;
+               const double w = value.empty() ? 0.0 : std::strtod(value.c_str(), &end);
+               if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(w) || !(w > 0.0)) {
+                 errors.add("", "weights: entry \"" + entry + "\": the weight must be a positive number");
+                 return;
+               }
+               spec_of(name).weight = w;
+             });
+  each_entry(
+      "quotas", quotas, errors, [&](const std::string& name, const std::string& value, const std::string& entry) {
+        if (std::find(seen_q.begin(), seen_q.end(), name) != seen_q.end()) {
+          errors.add("", "quotas: queue \"" + name + "\" is given twice");
+          return;
+        }
+        seen_q.push_back(name);
+        std::uint64_t q = 0;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
+        if (value.empty() || ec != std::errc() || ptr != value.data() + value.size()) {
+          errors.add("",
+                     "quotas: entry \"" + entry + "\": the quota must be a whole number of accelerators (0 or more)");
+          return;
+        }
+        spec_of(name).quota = q;
+      });
   errors.throw_if_any();
   return out;
 }
@@ -158,7 +161,8 @@ bool PriorityScheduler::preempt_for(const ClusterView& view, datacenter::Actions
     const std::size_t v = index_.at(r.job.queue);
     const std::uint64_t a = r.accels.size();
     // The victim's queue keeps at least the preempting queue's share: (left - a) / w_v >= in_use / w_q.
-    if (static_cast<double>(left[v] - a) * mine.spec.weight < static_cast<double>(mine.in_use) * queues_[v].spec.weight) {
+    if (static_cast<double>(left[v] - a) * mine.spec.weight <
+        static_cast<double>(mine.in_use) * queues_[v].spec.weight) {
       continue;
     }
     left[v] -= a;
@@ -263,9 +267,11 @@ PolicyInfo priority_info() {
       choice_param("quotas", "", {},
                    "the most accelerators each queue's jobs may hold at once, \"QUEUE=N,...\" (a queue not named has "
                    "none)"),
-      flag_param("preempt", false,
-                 "suspend jobs of lighter queues (checkpointed, resumed later) when a heavier queue's job does not fit"),
-      integer_param("max_scan", 1000.0, "how many queued jobs (in arrival order) are considered per decision", 1.0, 1e9)};
+      flag_param(
+          "preempt", false,
+          "suspend jobs of lighter queues (checkpointed, resumed later) when a heavier queue's job does not fit"),
+      integer_param("max_scan", 1000.0, "how many queued jobs (in arrival order) are considered per decision", 1.0,
+                    1e9)};
   info.make_scheduler = [](const Params& p) {
     return std::make_unique<PriorityScheduler>(parse_queue_table(text(p, "weights"), text(p, "quotas")),
                                                flag(p, "preempt"), static_cast<std::size_t>(number(p, "max_scan")));

@@ -55,10 +55,10 @@ class PriorityScheduler final : public Scheduler {
  private:
   struct Queue {
     QueueSpec spec;
-    std::uint64_t in_use = 0;       // accelerators held by its running jobs
+    std::uint64_t in_use = 0;                                   // accelerators held by its running jobs
     std::vector<std::pair<std::uint64_t, std::uint32_t>> jobs;  // (seq, accelerators), oldest first
-    std::size_t next = 0;           // into jobs
-    bool passed = false;            // at its quota for this decision
+    std::size_t next = 0;                                       // into jobs
+    bool passed = false;                                        // at its quota for this decision
   };
   std::size_t queue_index(const std::string& name);
   // The queue whose turn it is, or npos.
@@ -71,7 +71,7 @@ class PriorityScheduler final : public Scheduler {
   std::unordered_map<std::string, std::size_t> index_;
   bool preempt_;
   std::size_t max_scan_;
-  std::vector<std::uint64_t> suspended_;     // seqs this scheduler suspended, to resume
+  std::vector<std::uint64_t> suspended_;    // seqs this scheduler suspended, to resume
   std::optional<std::uint64_t> preemptor_;  // the job for which it suspended others
   datacenter::Placement placement_;
   datacenter::FreeCapacity future_;

@@ -18,7 +18,8 @@ SimTime expected_runtime(const workloads::Job& job) {
 
 }  // namespace
 
-void SjfScheduler::schedule(const datacenter::ClusterView& view, datacenter::Actions& actions, PlacementRule& placement) {
+void SjfScheduler::schedule(const datacenter::ClusterView& view, datacenter::Actions& actions,
+                            PlacementRule& placement) {
   if (view.queue_length() == 0) return;
   if (view.capacity().first_with(1) == datacenter::ClusterView::kNone) return;  // nothing free: nothing starts
   const SimTime now = view.now();
@@ -52,9 +53,10 @@ PolicyInfo sjf_info() {
       "Shortest job first by runtime estimate (else the runtime at full speed); starts every job that fits in that "
       "order. Without max_wait, long and large jobs can starve.";
   info.params = {
-      number_param("max_wait", 0.0,
-                   "a job that has waited this long goes first and blocks the jobs behind it until it starts (0: never)",
-                   0.0, 1e12, simcore::Dimension::kTime),
+      number_param(
+          "max_wait", 0.0,
+          "a job that has waited this long goes first and blocks the jobs behind it until it starts (0: never)", 0.0,
+          1e12, simcore::Dimension::kTime),
       integer_param("max_scan", 1000.0, "how many queued jobs (in arrival order) are ordered per decision", 1.0, 1e9)};
   info.make_scheduler = [](const Params& p) {
     return std::make_unique<SjfScheduler>(SimTime::from_seconds(number(p, "max_wait")),

@@ -32,8 +32,8 @@ class SjfScheduler final : public Scheduler {
 
  private:
   struct Candidate {
-    bool overdue;               // waited max_wait or longer: goes first, by arrival
-    simcore::SimTime runtime;   // expected
+    bool overdue;              // waited max_wait or longer: goes first, by arrival
+    simcore::SimTime runtime;  // expected
     std::uint64_t seq;
     std::uint32_t accelerators;
   };

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <string>
@@ -22,8 +25,8 @@
 #include "workloads/vector_source.hpp"
 
 using namespace wattsim;
-using simcore::SimTime;
 using Catch::Matchers::Contains;
+using simcore::SimTime;
 
 namespace {
 
@@ -38,14 +41,17 @@ Run run(std::unique_ptr<policies::Scheduler> scheduler, std::vector<workloads::J
   datacenter::WorldConfig config;
   config.sites.push_back(test::bench_site(hw, nodes));
   workloads::VectorJobSource source(std::move(jobs));
-  policies::StackPolicy stack(std::move(scheduler), std::make_unique<policies::FirstFitPlacement>(), std::move(managers));
+  policies::StackPolicy stack(std::move(scheduler), std::make_unique<policies::FirstFitPlacement>(),
+                              std::move(managers));
   Run out;
   datacenter::World world(config, source, stack, &out.rec);
   out.summary = world.run();
   return out;
 }
 
-SimTime start_of(const Run& r, std::uint64_t id) { return r.rec.row(id).rec.start; }
+SimTime start_of(const Run& r, std::uint64_t id) {
+  return r.rec.row(id).rec.start;
+}
 
 workloads::Job queued_job(std::uint64_t id, double submit_s, std::uint32_t gpus, double duration_s,
                           const std::string& queue) {
@@ -207,7 +213,8 @@ TEST_CASE("conservative backfilling keeps every reservation made at arrival (ran
     std::mt19937 rng(seed + 100);
     std::uniform_int_distribution<int> over(0, 200);  // % of the runtime added to the estimate
     if (!exact) {
-      for (auto& j : jobs) j.estimate = SimTime::seconds(static_cast<std::int64_t>(j.duration_s()) * (100 + over(rng)) / 100);
+      for (auto& j : jobs)
+        j.estimate = SimTime::seconds(static_cast<std::int64_t>(j.duration_s()) * (100 + over(rng)) / 100);
     }
     auto s = std::make_unique<policies::ConservativeBackfillScheduler>();
     const auto* scheduler = s.get();
@@ -355,8 +362,8 @@ TEST_CASE("priority's job whose turn it is blocks the others", "[policies][prior
   // One node of 8, equal weights. a0 (4 GPUs, 100 s) runs from 0. b0 (8 GPUs, 10 s) at 1: b
   // uses 0 < a's 4, so it is b's turn; b0 does not fit, so a1 (1 GPU, 10 s) at 2 waits too. At
   // 100 both use 0: a (by name) starts a1; b0 (8) does not fit beside it: it starts at 110.
-  const auto r = run(priority({}),
-                     {queued_job(0, 0, 4, 100, "a"), queued_job(1, 1, 8, 10, "b"), queued_job(2, 2, 1, 10, "a")}, 1);
+  const auto r =
+      run(priority({}), {queued_job(0, 0, 4, 100, "a"), queued_job(1, 1, 8, 10, "b"), queued_job(2, 2, 1, 10, "a")}, 1);
   CHECK(start_of(r, 2) == SimTime::seconds(100));
   CHECK(start_of(r, 1) == SimTime::seconds(110));
 }
@@ -426,10 +433,9 @@ TEST_CASE("priority keeps quotas and finishes random workloads", "[policies][pri
     probe->quota = {{"a", 24}, {"c", 16}};
     std::vector<std::unique_ptr<policies::Manager>> managers;
     managers.push_back(std::move(probe));
-    const auto r = run(priority({{"weights", std::string("a=3,b=2,c=1")},
-                                 {"quotas", std::string("a=24,c=16")},
-                                 {"preempt", preempt}}),
-                       jobs, 4, std::move(managers));
+    const auto r = run(
+        priority({{"weights", std::string("a=3,b=2,c=1")}, {"quotas", std::string("a=24,c=16")}, {"preempt", preempt}}),
+        jobs, 4, std::move(managers));
     check_all_finished(r, jobs.size());
     CHECK(counts.starts >= jobs.size());
     CHECK(counts.violations == 0);
@@ -484,43 +490,46 @@ TEST_CASE("the schedulers are registered with their parameters", "[policies][reg
   CHECK(std::get<double>(policies::resolve_params(reg.get("conservative-backfill"), {}, "p").at("max_scan")) == 1000.0);
 }
 
-#include <chrono>
-#include "policies/fifo.hpp"
-TEST_CASE("bench", "[.bench]") {
+// Not run by default: the cost per decision of each scheduler (docs/policies/schedulers.md).
+// `scheduler_tests "[.bench]"` prints it for 20,000 jobs on 16 nodes of 8 GPUs, at about 90 % and
+// 110 % of capacity, without and with runtime estimates (1-3 x the true runtime).
+TEST_CASE("cost per decision of each scheduler", "[.bench]") {
   struct Count : policies::Manager {
     std::uint64_t* n;
     explicit Count(std::uint64_t* c) : n(c) {}
     void after_schedule(const datacenter::ClusterView&, datacenter::Actions&) override { ++*n; }
   };
-  for (int which = 0; which < 5; ++which) {
-    for (double gap : {100.0, 85.0}) {
-      std::mt19937 rng(7);
-      std::uniform_int_distribution<int> size(0, 4), duration(60, 3600);
-      std::exponential_distribution<double> g(1.0 / gap);
-      const std::uint32_t sizes[] = {1, 2, 4, 8, 16};
-      std::vector<workloads::Job> jobs;
-      double t = 0;
-      for (std::uint64_t i = 0; i < 20000; ++i) {
-        t += std::floor(g(rng));
-        jobs.push_back(test::job(i, t, sizes[size(rng)], duration(rng), 1.0));
+  const char* names[] = {"fifo", "easy-backfill", "conservative-backfill", "sjf", "priority"};
+  for (const char* name : names) {
+    for (const bool estimates : {false, true}) {
+      for (const double mean_gap_s : {100.0, 85.0}) {
+        std::mt19937 rng(7), rng_estimates(8);  // the same jobs with and without estimates
+        std::uniform_int_distribution<int> size(0, 4), duration(60, 3600);
+        std::exponential_distribution<double> gap(1.0 / mean_gap_s);
+        std::uniform_real_distribution<double> over(1.0, 3.0);
+        const std::uint32_t sizes[] = {1, 2, 4, 8, 16};
+        std::vector<workloads::Job> jobs;
+        double t = 0;
+        for (std::uint64_t i = 0; i < 20000; ++i) {
+          t += std::floor(gap(rng));
+          jobs.push_back(test::job(i, t, sizes[size(rng)], duration(rng), 1.0));
+          if (estimates)
+            jobs.back().estimate = SimTime::from_seconds(std::floor(jobs.back().duration_s() * over(rng_estimates)));
+        }
+        const auto& info = policies::builtin_policies().get(name, policies::PolicyKind::kScheduler);
+        std::uint64_t decisions = 0;
+        std::vector<std::unique_ptr<policies::Manager>> managers;
+        managers.push_back(std::make_unique<Count>(&decisions));
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto r = run(info.make_scheduler(policies::resolve_params(info, {}, "p")), jobs, 16, std::move(managers));
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        double wait_s = 0;
+        for (const auto& row : r.rec.jobs) wait_s += (row.rec.start - row.job.submit).to_seconds();
+        std::printf(
+            "%-22s estimates %-3s gap %3.0f s: %7.3f s, %6llu decisions, %8.1f us/decision, mean wait %6.0f s\n", name,
+            estimates ? "yes" : "no", mean_gap_s, s, static_cast<unsigned long long>(decisions),
+            s / static_cast<double>(decisions) * 1e6, wait_s / static_cast<double>(r.rec.jobs.size()));
       }
-      std::unique_ptr<policies::Scheduler> s;
-      const char* names[] = {"fifo", "easy", "conservative", "sjf", "priority"};
-      if (which == 0) s = std::make_unique<policies::FifoScheduler>();
-      if (which == 1) s = std::make_unique<policies::EasyBackfillScheduler>();
-      if (which == 2) s = std::make_unique<policies::ConservativeBackfillScheduler>();
-      if (which == 3) s = std::make_unique<policies::SjfScheduler>();
-      if (which == 4) s = priority({});
-      std::uint64_t decisions = 0;
-      std::vector<std::unique_ptr<policies::Manager>> m;
-      m.push_back(std::make_unique<Count>(&decisions));
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto r = run(std::move(s), jobs, 16, std::move(m));
-      const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      double wait = 0;
-      for (const auto& row : r.rec.jobs) wait += (row.rec.start - row.job.submit).to_seconds();
-      std::printf("%-13s gap %.0f: %.3f s, %llu decisions, %.1f us/decision, mean wait %.0f s, makespan %.0f\n", names[which], gap, sec,
-                  (unsigned long long)decisions, sec / static_cast<double>(decisions) * 1e6, wait / static_cast<double>(r.rec.jobs.size()), r.summary.makespan.to_seconds());
     }
   }
 }
