@@ -19,6 +19,7 @@
 #include "simcore/error.hpp"
 #include "simcore/quantity.hpp"
 #include "simcore/suggest.hpp"
+#include "traces/failure_csv.hpp"
 #include "traces/job_csv.hpp"
 #include "traces/series_csv.hpp"
 #include "workloads/generator.hpp"
@@ -177,6 +178,9 @@ class Parser {
   void parse_workload(json& w, const std::string& path);
   void parse_generator(json& g, const std::string& path);
   void parse_policy(json& p, const std::string& path);
+  // "failures": {"csv": PATH}: a failure trace (traces/failure_csv.hpp), checked against the
+  // facility's node count.
+  void parse_failures();
   bool parse_policy_entry(json& entry, const std::string& path, policies::PolicyKind kind, policies::PolicyChoice& out,
                           const char* params_key = nullptr);
   void parse_output(json& o, const std::string& path);
@@ -203,7 +207,8 @@ Scenario Parser::parse() {
   sc_.input_files.insert(sc_.input_files.begin(), file_);
   if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
   reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
-                                "supply", "weather", "sites", "workload", "policy", "output", "compare"});
+                                "supply", "weather", "sites", "workload", "policy", "output", "compare",
+                                "failures"});
   // "compare": {"variants": {NAME: POLICY_OBJECT, ...}} for `wattsim compare` (app/compare.hpp);
   // the shape only: each policy is validated when compare loads its variant.
   if (doc_.contains("compare") && reader_.expect_object(doc_["compare"], "compare")) {
@@ -288,6 +293,7 @@ Scenario Parser::parse() {
     doc_["start"] = "2023-01-01T00:00:00Z";
   }
   for (auto& site : sc_.world.sites) site.supply.calendar_origin = *start_abs_;
+  parse_failures();
   sc_.world.seed = sc_.seed;
   if (sc_.policy.scheduler.info != nullptr && sc_.policy.placement.info != nullptr) {
     if (!sc_.policy.powers_nodes_on()) {
@@ -1279,6 +1285,34 @@ void Parser::parse_generator(json& g, const std::string& p) {
   spec.queue = reader_.string(g, "queue", p, false).value_or("");
   if (!spec.max_jobs && !spec.until && !horizon_) {
     errors_.add(p, "an endless generator without a horizon never finishes; give \"jobs\", \"until\" or a top-level \"horizon\"");
+  }
+}
+
+void Parser::parse_failures() {
+  if (!doc_.contains("failures")) return;
+  json& f = doc_["failures"];
+  if (!reader_.expect_object(f, "failures")) return;
+  reader_.check_keys(f, "failures", {"csv"});
+  const auto file = reader_.string(f, "csv", "failures", true);
+  if (!file) return;
+  const std::string path = resolve_path("failures.csv", *file);
+  sc_.input_files.push_back(path);
+  std::uint64_t nodes = 0;
+  for (const auto& site : sc_.world.sites) {
+    for (const auto& g : site.racks) nodes += std::uint64_t{g.count} * g.nodes_per_rack;
+  }
+  try {
+    for (const auto& row : traces::read_failure_csv(path)) {
+      if (row.node >= nodes) {
+        errors_.add(path + ":" + std::to_string(row.line),
+                    "node " + std::to_string(row.node) + " does not exist; the facility has " + std::to_string(nodes) +
+                        " nodes, numbered from 0");
+        continue;
+      }
+      sc_.world.failures.push_back({row.node, row.at});
+    }
+  } catch (const simcore::InputError& e) {
+    for (const auto& d : e.diagnostics()) errors_.add(d.where.empty() ? "failures.csv" : d.where, d.message);
   }
 }
 

@@ -102,3 +102,22 @@ TEST_CASE("wattsim policies lists every entry by kind with its parameters", "[ap
   CHECK_THAT(r.output, Contains("managers:"));
   CHECK_THAT(r.output, Contains("max_scan (default 1000; 1 to 1e+09)"));
 }
+
+TEST_CASE("a failure trace in the scenario fails those nodes, and bad rows are located", "[app][policies]") {
+  test::TempDir dir("policy-cli");
+  dir.write("failures.csv", "node,time_s\n0,1800\n1,3600\n");
+  const std::string file = dir.write("f.json", R"({"facility": {"racks": [{"count": 2, "node": "DGX-H100"}]},
+ "horizon": "1 d", "failures": {"csv": "failures.csv"},
+ "workload": {"generator": {"mean_interarrival": "10 min", "sizes": [[8, 1]],
+              "durations": {"lognormal": {"median": "1 h", "sigma": 1.0}}, "jobs": 20}}})");
+  const auto run = test::wattsim("run " + file + " -q -o " + dir.file("f.h5"));
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  const auto summary = test::wattsim("inspect " + dir.file("f.h5") + " --json");
+  CHECK_THAT(summary.output, Contains("\"node_failures\": 2"));
+  dir.write("failures.csv", "node,time_s\n0,1800\n7,3600\n");
+  const auto bad = test::wattsim("check " + file);
+  INFO(bad.output);
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Contains("failures.csv:3: node 7 does not exist; the facility has 2 nodes"));
+}
