@@ -1,5 +1,7 @@
 #include "app/batch.hpp"
 
+#include "app/cli_common.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -708,11 +710,6 @@ batch::VariantParams to_params(const Spec& s) {
   return v;
 }
 
-void print_errors(const simcore::InputError& e) {
-  std::fprintf(stderr, "wattsim: invalid input (%zu problem%s):\n", e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
-  for (const auto& d : e.diagnostics()) std::fprintf(stderr, "  %s%s%s\n", d.where.c_str(), d.where.empty() ? "" : ": ", d.message.c_str());
-}
-
 }  // namespace
 
 int batch_command(const BatchOptions& options) {
@@ -740,7 +737,7 @@ int batch_command(const BatchOptions& options) {
     file.parse_body();
     check();  // against every input, now that all are known
   } catch (const simcore::InputError& e) {
-    print_errors(e);
+    print_input_errors(e);
     return 2;
   } catch (const Interrupted& e) {
     return report_interrupted(e, "", out);
@@ -965,7 +962,7 @@ int batch_command(const BatchOptions& options) {
     fmt::print("{}", format_front(printed, front, cheapest));
     return 0;
   } catch (const simcore::InputError& e) {
-    print_errors(e);
+    print_input_errors(e);
     return 2;
   } catch (const Interrupted& e) {
     return report_interrupted(e, temp_path, out);

@@ -1,5 +1,7 @@
 #include "app/compare.hpp"
 
+#include "app/cli_common.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -215,23 +217,6 @@ std::vector<Variant> variants_of(const CompareOptions& o, const Scenario& base, 
     }
   }
   return out;
-}
-
-void print_errors(const std::vector<simcore::Diagnostic>& diagnostics) {
-  std::fprintf(stderr, "wattsim: invalid input (%zu problem%s):\n", diagnostics.size(),
-               diagnostics.size() == 1 ? "" : "s");
-  for (const auto& d : diagnostics) {
-    std::fprintf(stderr, "  %s%s%s\n", d.where.c_str(), d.where.empty() ? "" : ": ", d.message.c_str());
-  }
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // ---- Running: one child process per run ----
@@ -772,7 +757,7 @@ int compare_command(const CompareOptions& o) {
     }
   }
   if (!problems.empty()) {
-    print_errors(problems.diagnostics());
+    print_input_errors(problems.diagnostics());
     return 2;
   }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/compare.hpp"
+#include "app/cli_common.hpp"
 #include "app/interrupt.hpp"
 #include "app/memory_estimate.hpp"
 #include "app/units_text.hpp"
@@ -26,23 +27,6 @@
 namespace wattsim::app {
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-void print_errors(const simcore::InputError& e) {
-  std::fprintf(stderr, "wattsim: invalid input (%zu problem%s):\n", e.diagnostics().size(),
-               e.diagnostics().size() == 1 ? "" : "s");
-  for (const auto& d : e.diagnostics()) {
-    std::fprintf(stderr, "  %s%s%s\n", d.where.c_str(), d.where.empty() ? "" : ": ", d.message.c_str());
-  }
-}
 
 // Every job of a trace through the run's own reader and oversize filter, so that what would
 // stop the run part-way is found now. Problems are collected (the first kListed of them listed)
@@ -136,7 +120,7 @@ int check_command(const std::string& scenario, const std::vector<std::string>& s
                memory.note.empty() ? "" : "; not counted: ", memory.note);
     return 0;
   } catch (const simcore::InputError& e) {
-    print_errors(e);
+    print_input_errors(e);
     return 2;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "wattsim: out of memory while checking the scenario\n");
@@ -155,7 +139,7 @@ int run_command(const RunOptions& options) {
     if (!options.output.empty()) {
       check_output({options.output, "-o", {options.scenario}, OutputKind::kResultSet, options.force}, problems);
     }
-    print_errors(simcore::InputError(problems.diagnostics()));
+    print_input_errors(problems.diagnostics());
     return 2;
   }
   const std::string out = !options.output.empty() ? options.output : !sc.output.path.empty() ? sc.output.path : sc.name + ".h5";
@@ -165,13 +149,13 @@ int run_command(const RunOptions& options) {
                                                 : "output (default: NAME.h5)";
   check_output({out, where, sc.input_files, OutputKind::kResultSet, options.force}, output_problems);
   if (!output_problems.empty()) {
-    print_errors(simcore::InputError(output_problems.diagnostics()));
+    print_input_errors(output_problems.diagnostics());
     return 2;
   }
   try {
     check_memory(estimate_memory(sc), memory_limit(options.max_memory));  // before allocating any of it
   } catch (const simcore::InputError& e) {
-    print_errors(e);
+    print_input_errors(e);
     return 2;
   }
   std::string temp_path;  // once the writer has created it: for the message when interrupted
@@ -222,7 +206,7 @@ int run_command(const RunOptions& options) {
     return report_interrupted(e, temp_path, out);
   } catch (const simcore::InputError& e) {
     // A bad trace row found while running: still invalid input; the writer's temp file is gone.
-    print_errors(e);
+    print_input_errors(e);
     return 2;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "wattsim: out of memory while %s (see `wattsim check` for the estimate; --max-memory)\n",
