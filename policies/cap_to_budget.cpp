@@ -421,12 +421,6 @@ void CapToBudget::on_completion(const ClusterView& view, Actions& actions, const
   balance(view, actions, job.site, true);
 }
 
-void CapToBudget::on_timer(const ClusterView& view, Actions& actions) {
-  init(view);
-  wake_pending_ = false;
-  for (std::uint32_t s = 0; s < sites_.size(); ++s) balance(view, actions, s, false);
-}
-
 void CapToBudget::on_signal(const ClusterView& view, Actions& actions, std::uint32_t site) {
   init(view);
   balance(view, actions, site, true);
@@ -434,15 +428,12 @@ void CapToBudget::on_signal(const ClusterView& view, Actions& actions, std::uint
 
 void CapToBudget::on_capacity_violation(const ClusterView& view, Actions& actions, std::uint32_t site,
                                         const power::CapacityViolation& violation) {
-  // The tree calls this while it is still pushing a change up (the world is mid-update), so
-  // nothing may change power here: note the element and act at the same instant from a timer.
+  // The world reports violations after the event that caused them, when every model is
+  // consistent: watch the element and lower at once.
   init(view);
   auto& watch = sites_[site].watch;
   if (std::find(watch.begin(), watch.end(), violation.element) == watch.end()) watch.push_back(violation.element);
-  if (!balancing_ && !wake_pending_) {
-    wake_pending_ = true;
-    actions.wake_at(view.now());
-  }
+  if (!balancing_) balance(view, actions, site, false);
 }
 
 PolicyInfo cap_to_budget_info() {

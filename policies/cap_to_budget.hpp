@@ -60,7 +60,6 @@ class CapToBudget final : public Manager {
   void on_start(const datacenter::ClusterView& view, datacenter::Actions& actions, datacenter::SlotId slot) override;
   void on_completion(const datacenter::ClusterView& view, datacenter::Actions& actions,
                      const datacenter::RunningJob& job) override;
-  void on_timer(const datacenter::ClusterView& view, datacenter::Actions& actions) override;
   void on_signal(const datacenter::ClusterView& view, datacenter::Actions& actions, std::uint32_t site) override;
   void on_capacity_violation(const datacenter::ClusterView& view, datacenter::Actions& actions, std::uint32_t site,
                              const power::CapacityViolation& violation) override;
@@ -130,7 +129,6 @@ class CapToBudget final : public Manager {
   CapToBudgetConfig config_;
   bool initialised_ = false;
   bool balancing_ = false;                 // inside our own actions: a capacity violation is only noted
-  bool wake_pending_ = false;              // a timer at the instant of a violation is on its way
   std::vector<std::size_t> accel_offset_;  // per node: its first accelerator's global index
   // Per accelerator: the limit it had before this manager set one (its job's ceiling), and the
   // limit this manager set (kNotMine: none of ours is in force).

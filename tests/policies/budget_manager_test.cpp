@@ -235,7 +235,7 @@ TEST_CASE("cap-to-budget enforces a PDU's capacity below its racks' peak", "[pol
   }
   SECTION("a violation that another manager causes is answered at the same instant") {
     // A manager listed after cap-to-budget lifts every clock limit at each decision: the PDUs go
-    // over again, cap-to-budget hears of it from the tree and lowers the jobs again from a timer
+    // over again, cap-to-budget hears of it from the tree and lowers the jobs again in its hook
     // at the same instant, so no violation lasts and the runtimes are as above.
     workloads::VectorJobSource source(jobs);
     const auto& registry = policies::builtin_policies();
