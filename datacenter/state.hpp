@@ -54,7 +54,9 @@ struct JobHistory {
   double remaining = 0.0;   // work left (accelerator-seconds at full speed), once it ran
   bool restore = false;     // its next start reads a checkpoint for restore_s first
   std::uint32_t site = 0;   // where it ran (it resumes there)
-  SiteShares::Account account = SiteShares::kIdle;  // its open share of that site
+  // Its open share of that site (datacenter/attribution.hpp), which holds its DC power (its
+  // accelerators + its share of host power).
+  SiteShares::Account account = SiteShares::kIdle;
   std::uint32_t suspensions = 0, failures = 0;
   double lost_work = 0.0;      // accelerator-seconds redone after failures
   double lost_energy_j = 0.0;  // DC energy spent on that lost work
@@ -75,9 +77,6 @@ struct RunningJob {
   simcore::EventHandle completion;  // its completion, or the end of its restore or checkpoint
   simcore::SimTime end = simcore::SimTime::max();  // when it finished (max: running)
   simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
-  // Its share of the site (datacenter/attribution.hpp), which holds its DC power (its
-  // accelerators + its share of host power).
-  SiteShares::Account account = SiteShares::kIdle;
   bool active = false;
   JobPhase phase = JobPhase::kRunning;
   simcore::SimTime phase_end = simcore::SimTime::max();  // the end of a restore or checkpoint

@@ -488,16 +488,13 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   r.end = SimTime::max();
   const bool first = !r.history.ran();
   if (first) {
-    r.account = s.shares->open(state_.now, k_now(site));
     r.history = JobHistory{};
     r.history.first_start = state_.now;
     r.history.site = site;
-    r.history.account = r.account;
+    r.history.account = s.shares->open(state_.now, k_now(site));
     r.history.remaining = r.job.work;
     ++started_;
     waits_s_.add((state_.now - r.eligible).to_seconds());
-  } else {
-    r.account = r.history.account;
   }
   r.power_w = 0.0;
   r.energy_j = 0.0;
@@ -530,7 +527,7 @@ void World::set_job_power(RunningJob& r, double p_w) {
   r.energy_j = job_energy_j(r);
   r.energy_since = state_.now;
   s.jobs.add_power(state_.now, p_w - r.power_w);
-  s.shares->set_power(r.account, state_.now, k_now(r.site), p_w);
+  s.shares->set_power(r.history.account, state_.now, k_now(r.site), p_w);
   r.power_w = p_w;
 }
 
@@ -760,7 +757,7 @@ void World::emit_settled(std::uint32_t site) {
   auto& queue = finishing_[site];
   const SiteShares& shares = *state_.sites[site].shares;
   emitted_at_[site] = shares.settlements();
-  while (!queue.empty() && shares.settled(state_.running[queue.front()].account)) {
+  while (!queue.empty() && shares.settled(state_.running[queue.front()].history.account)) {
     emit_started(queue.front());
     state_.free_slots.push_back(queue.front());
     queue.pop_front();
@@ -1136,7 +1133,7 @@ RunSummary World::summarise(SimTime end) {
   // resolves every share, and the remaining rows are written: finished jobs, running ones, then
   // the queue and the jobs not yet eligible.
   for (auto& r : state_.running) {
-    if (r.active) state_.sites[r.site].shares->set_power(r.account, end, k_now(r.site), 0.0);
+    if (r.active) state_.sites[r.site].shares->set_power(r.history.account, end, k_now(r.site), 0.0);
   }
   for (auto& site : state_.sites) site.supply->finish(end);
   for (std::uint32_t i = 0; i < state_.sites.size(); ++i) {
