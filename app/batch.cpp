@@ -189,6 +189,7 @@ class BatchFile {
 
   std::string path_;
   bool yes_;
+  bool allow_feedback_ = false;  // --allow-policy-feedback: warn of a demand that reads supply, not refuse it
   simcore::DiagnosticSink errors_;
   JsonReader reader_;
   fs::path base_;
@@ -259,6 +260,22 @@ void BatchFile::parse_demand(json& d) {
       return;
     }
     inputs_.insert(inputs_.end(), sc.input_files.begin(), sc.input_files.end());
+    // Batch settles one fixed demand against other supplies; a policy that steers by carbon,
+    // price, renewables or weather would have made another demand under them (DESIGN.md §6).
+    if (const auto reads = sc.policy.reads(); !reads.empty()) {
+      std::string list;
+      for (const auto& r : reads) list += (list.empty() ? "" : ", ") + r;
+      const std::string problem = "policy \"" + sc.policy.label() + "\" reads " + list +
+                                  ": its demand depends on the scenario's supply, carbon or prices, so settling it "
+                                  "against other variants would be wrong";
+      if (allow_feedback_) {
+        std::fprintf(stderr, "wattsim: warning: demand.scenario: %s (--allow-policy-feedback: proceeding)\n", problem.c_str());
+      } else {
+        errors_.add("demand.scenario", problem + "; use a policy that reads none of them (e.g. \"easy-backfill\"), or "
+                                                 "pass --allow-policy-feedback to settle this one demand anyway");
+        return;
+      }
+    }
     std::uint32_t site = 0;
     if (!site_name.empty()) {
       bool found = false;
@@ -719,6 +736,7 @@ int batch_command(const BatchOptions& options) {
     return 2;
   }
   BatchFile file(options.file, options.yes);
+  file.allow_feedback_ = options.allow_policy_feedback;
   std::string out;
   try {
     file.parse_head();
@@ -976,8 +994,9 @@ int batch_command(const BatchOptions& options) {
   }
 }
 
-std::size_t check_batch_file(const std::string& path, bool yes) {
+std::size_t check_batch_file(const std::string& path, bool yes, bool allow_policy_feedback) {
   BatchFile file(path, yes);
+  file.allow_feedback_ = allow_policy_feedback;
   file.parse();
   return file.specs_.size();
 }

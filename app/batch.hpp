@@ -17,6 +17,9 @@ struct BatchOptions {
   bool yes = false;          // accept a variant count over the limit
   bool quiet = false;
   bool force = false;        // replace an existing file that is not a result set (never an input)
+  // A demand scenario whose policy reads supply, carbon, prices or weather: warn and proceed
+  // instead of refusing it.
+  bool allow_policy_feedback = false;
   std::string command_line;
 };
 
@@ -27,6 +30,6 @@ int batch_command(const BatchOptions& options);
 // Reads and validates a batch file as batch_command does before evaluating it (running the
 // demand's scenario, if it names one) and returns the number of variants. Throws
 // simcore::InputError listing every problem. For tests and the fuzz harness.
-std::size_t check_batch_file(const std::string& path, bool yes = false);
+std::size_t check_batch_file(const std::string& path, bool yes = false, bool allow_policy_feedback = false);
 
 }  // namespace wattsim::app

@@ -21,6 +21,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -201,7 +202,7 @@ std::vector<Variant> variants_of(const CompareOptions& o, const Scenario& base, 
       Variant v;
       v.name = name;
       v.origin = "compare.variants." + name;
-      v.sets = {"policy=" + policy.dump()};
+      v.sets = variant_overrides(policy);  // the policy, and the variant's own overrides
       out.push_back(std::move(v));
     }
   }
@@ -270,6 +271,7 @@ class ScratchFolder {
 struct Run {
   std::size_t variant = 0;
   std::uint64_t seed = 0;
+  std::uint64_t forecast_seed = 1;
   std::string group;           // Variant::group, or Variant::group + "/seed-S"
   std::string result, errors;  // the child's result set and its stderr
   std::vector<std::string> argv;
@@ -389,9 +391,24 @@ std::optional<Failure> run_all(std::vector<Run>& runs, unsigned workers) {
 
 struct Metric {
   const char* header;  // the column's unit follows it
-  enum Kind { kEnergy, kEnergyPerWork, kPower, kRatio, kMass, kMoney, kDuration, kCount, kWork, kPercent } kind;
+  enum Kind {
+    kEnergy,
+    kEnergyPerWork,
+    kPower,
+    kRatio,
+    kMass,
+    kMoney,
+    kDuration,
+    kCount,
+    kWork,
+    kPercent,
+    kMassSaved,   // the first variant's value minus this run's, seed by seed (paired)
+    kDelayAdded,  // this run's value minus the first variant's, seed by seed (paired)
+  } kind;
   const char* key;  // the /summary value ("" for energy per unit of work)
 };
+
+bool paired(const Metric& m) { return m.kind == Metric::kMassSaved || m.kind == Metric::kDelayAdded; }
 
 constexpr Metric kEnergyBlock[] = {
     {"facility", Metric::kEnergy, "facility_energy_kwh"},
@@ -435,10 +452,12 @@ Scale scale_for(const Metric& m, double largest, const std::string& currency) {
     case Metric::kPower:
       return largest >= 1e3 ? Scale{"MW", 1e-3} : Scale{"kW", 1};
     case Metric::kMass:
+    case Metric::kMassSaved:
       return largest >= 1e6 ? Scale{"kt", 1e-6} : largest >= 1e3 ? Scale{"t", 1e-3} : Scale{"kg", 1};
     case Metric::kMoney:
       return {currency.empty() ? "currency" : currency, 1};
     case Metric::kDuration:
+    case Metric::kDelayAdded:
       return largest >= 2 * 86400.0  ? Scale{"d", 1 / 86400.0}
              : largest >= 2 * 3600.0 ? Scale{"h", 1 / 3600.0}
              : largest >= 120.0      ? Scale{"min", 1 / 60.0}
@@ -509,8 +528,13 @@ Stats stats_of(const std::vector<double>& xs) {
   return s;
 }
 
-// The cells of one block: per variant, per metric, the mean (and interval) over its seeds.
-std::string format_block(const CompareTable& t, const char* title, const Metric* metrics, std::size_t count,
+// The width of a block's columns: a space, then the cell (or its header, when longer).
+std::size_t cell_width(std::size_t seeds) { return seeds > 1 ? 15 : 13; }
+
+// The cells of one block: per variant, per metric, the mean (and interval) over its seeds; a
+// paired metric's cells are those of its per-seed differences against the first variant (seed s
+// against the first variant's seed s), so that what the seeds share cancels out.
+std::string format_block(const CompareTable& t, const std::string& title, const Metric* metrics, std::size_t count,
                          std::size_t name_width) {
   const auto names = t.variants();
   const std::size_t seeds = t.seeds();
@@ -519,14 +543,19 @@ std::string format_block(const CompareTable& t, const char* title, const Metric*
   for (std::size_t v = 0; v < names.size(); ++v) {
     for (std::size_t m = 0; m < count; ++m) {
       std::vector<double> xs;
-      for (std::size_t s = 0; s < seeds; ++s) xs.push_back(metric_value(t.rows[v * seeds + s], metrics[m]));
+      for (std::size_t s = 0; s < seeds; ++s) {
+        const double x = metric_value(t.rows[v * seeds + s], metrics[m]);
+        const double base = paired(metrics[m]) ? metric_value(t.rows[s], metrics[m]) : 0.0;
+        xs.push_back(metrics[m].kind == Metric::kMassSaved ? base - x : x - base);
+      }
       cells[v][m] = stats_of(xs);
       if (std::isfinite(cells[v][m].mean)) largest[m] = std::max(largest[m], std::fabs(cells[v][m].mean));
     }
   }
-  const std::size_t width = seeds > 1 ? 15 : 13;  // a space, then the cell
-  std::string out = fmt::format("{}\n{:<{}}", title, "variant", name_width);
+  std::string out = title.empty() ? fmt::format("{:<{}}", "variant", name_width)
+                                  : fmt::format("{}\n{:<{}}", title, "variant", name_width);
   std::vector<Scale> scales;
+  std::vector<std::size_t> widths;
   for (std::size_t m = 0; m < count; ++m) {
     scales.push_back(scale_for(metrics[m], largest[m], t.currency));
     largest[m] *= scales.back().factor;
@@ -534,7 +563,8 @@ std::string format_block(const CompareTable& t, const char* title, const Metric*
     const std::string head = unit.empty()                 ? metrics[m].header
                              : *metrics[m].header == '\0' ? unit
                                                           : fmt::format("{} {}", metrics[m].header, unit);
-    out += fmt::format(" {:>{}}", head, width - 1);
+    widths.push_back(std::max(cell_width(seeds), head.size() + 1));
+    out += fmt::format(" {:>{}}", head, widths.back() - 1);
   }
   out += "\n";
   for (std::size_t v = 0; v < names.size(); ++v) {
@@ -550,17 +580,99 @@ std::string format_block(const CompareTable& t, const char* title, const Metric*
       const Stats& c = cells[v][m];
       std::string text = number_text(c.mean * scales[m].factor, decimals);
       if (!std::isnan(c.half_width)) text += " ±" + number_text(c.half_width * scales[m].factor, decimals);
-      line += fmt::format(" {:>{}}", text, width - 1);
+      line += fmt::format(" {:>{}}", text, widths[m] - 1);
     }
     out += line + "\n";
     if (v == 0) continue;
     std::string changes(name_width, ' ');
-    for (std::size_t m = 0; m < count; ++m) {
-      changes += fmt::format(" {:>{}}", change_text(cells[v][m].mean, cells[0][m].mean), width - 1);
+    for (std::size_t m = 0; m < count; ++m) {  // a paired cell is already a change
+      const std::string change = paired(metrics[m]) ? "" : change_text(cells[v][m].mean, cells[0][m].mean);
+      changes += fmt::format(" {:>{}}", change, widths[m] - 1);
     }
+    while (!changes.empty() && changes.back() == ' ') changes.pop_back();
     out += changes + "\n";
   }
   return out;
+}
+
+// Characters on the screen: UTF-8 code points ("±" is two bytes, one character).
+std::size_t display_width(const std::string& line) {
+  std::size_t n = 0;
+  for (const char c : line) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::size_t widest_line(const std::string& text) {
+  std::size_t widest = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) widest = std::max(widest, display_width(line));
+  return widest;
+}
+
+// `text` broken at spaces into lines of at most `width` characters.
+std::string wrapped(const std::string& text, std::size_t width) {
+  std::string out, line, word;
+  std::istringstream words(text);
+  while (words >> word) {
+    if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return out + line;
+}
+
+bool any_row(const CompareTable& t, const std::function<bool(const CompareRow&)>& test) {
+  return std::any_of(t.rows.begin(), t.rows.end(), test);
+}
+
+// "carbon and flexible work": shown when any run started flexible jobs, suspended one, moved
+// data or has a marginal carbon figure; "" otherwise. Its columns: carbon saved against the
+// first variant (paired), location carbon on each basis some run has, the added delay of
+// flexible jobs (paired), suspensions, checkpoint energy, and transfers when any. Too wide for
+// one table (over 120 characters), it is two: carbon, then flexible work.
+std::string format_carbon_block(const CompareTable& t, std::size_t name_width) {
+  const auto positive = [&](const char* key) { return any_row(t, [&](const CompareRow& r) { return r.value(key) > 0; }); };
+  const auto known = [&](const char* key) {
+    return any_row(t, [&](const CompareRow& r) { return !std::isnan(r.value(key)); });
+  };
+  const bool transfers = positive("transfers");
+  const bool average = known("carbon_location_average_kg"), marginal = known("carbon_location_marginal_kg");
+  if (!positive("flexible_jobs_started") && !positive("suspensions") && !transfers && !marginal) return "";
+  std::vector<Metric> carbon = {
+      {"loc. saved", Metric::kMassSaved, "carbon_location_kg"},
+      {"oper. saved", Metric::kMassSaved, "carbon_operational_kg"},
+  };
+  if (average) carbon.push_back({"loc. avg", Metric::kMass, "carbon_location_average_kg"});
+  if (marginal) carbon.push_back({"loc. marg.", Metric::kMass, "carbon_location_marginal_kg"});
+  std::vector<Metric> flexible = {
+      {"added delay", Metric::kDelayAdded, "flexible_mean_wait_s"},
+      {"suspensions", Metric::kCount, "suspensions"},
+      {"ckpt", Metric::kEnergy, "checkpoint_energy_kwh"},
+  };
+  if (transfers) {
+    flexible.push_back({"transfers", Metric::kCount, "transfers"});
+    flexible.push_back({"transfer", Metric::kEnergy, "transfer_energy_kwh"});
+  }
+  const std::string first = t.variants().front();
+  std::string bases = average && marginal ? "on the average and on the marginal basis"
+                      : average           ? "on the average basis"
+                      : marginal          ? "on the marginal basis"
+                                          : "";
+  std::string title = "carbon and flexible work: location-based and operational carbon (CO2e) saved against " + first +
+                      " (its carbon minus this one's" + (t.seeds() > 1 ? ", seed by seed" : "") + "), ";
+  if (!bases.empty()) title += "the realised location-based carbon " + bases + ", ";
+  title += "the mean added delay of flexible jobs (their mean wait minus " + first + "'s" +
+           (t.seeds() > 1 ? ", seed by seed" : "") + "), jobs suspended, the energy of their checkpoints" +
+           (transfers ? ", jobs whose data moved to another site and the energy of moving it" : "");
+  title = wrapped(title, 118);
+  std::vector<Metric> all = carbon;
+  all.insert(all.end(), flexible.begin(), flexible.end());
+  std::string one = format_block(t, title, all.data(), all.size(), name_width);
+  if (widest_line(one) <= 120) return one;
+  return format_block(t, title, carbon.data(), carbon.size(), name_width) + "\n" +
+         format_block(t, "", flexible.data(), flexible.size(), name_width);
 }
 
 }  // namespace
@@ -611,6 +723,10 @@ double student_t_95(std::size_t dof) {
 CompareTable read_compare_table(const results::ResultReader& reader) {
   const auto records = reader.records("/compare/summary");
   CompareTable t;
+  const bool has_forecast_seed =
+      std::find(records.fields.begin(), records.fields.end(), "forecast_seed") != records.fields.end();
+  const bool has_varies =
+      std::find(records.text_fields.begin(), records.text_fields.end(), "varies") != records.text_fields.end();
   for (const auto& [k, v] : reader.meta_strings()) {
     if (k == "currency") t.currency = v;
   }
@@ -620,11 +736,13 @@ CompareTable read_compare_table(const results::ResultReader& reader) {
     row.policy = records.text(r, "policy");
     row.group = records.text(r, "group");
     row.seed = records.at(r, "seed");
+    row.forecast_seed = has_forecast_seed ? records.at(r, "forecast_seed") : kNaN;
     for (std::size_t f = 0; f < records.fields.size(); ++f) {
       if (records.fields[f] != "seed") row.values[records.fields[f]] = records.values[r * records.fields.size() + f];
     }
     t.rows.push_back(std::move(row));
   }
+  if (has_varies && records.rows() > 0 && records.text(0, "varies") == "forecast_seed") t.varies = "forecast_seed";
   const std::size_t variants = t.variants().size();
   if (variants == 0 || t.rows.size() % variants != 0) {
     throw std::runtime_error(reader.path() +
@@ -643,9 +761,9 @@ std::string format_compare_table(const CompareTable& t) {
   std::string out;
   if (seeds > 1) {
     out += fmt::format(
-        "each cell: mean ± the half-width of its 95 % interval over {} seeds (Student's t, {} degrees of "
+        "each cell: mean ± the half-width of its 95 % interval over {} {} seeds (Student's t, {} degrees of "
         "freedom);\nbelow each row, the change of the means against {}\n\n",
-        seeds, seeds - 1, names.front());
+        seeds, t.varies == "forecast_seed" ? "forecast-error" : "workload", seeds - 1, names.front());
   } else {
     out += fmt::format("below each row, its change against {}\n\n", names.front());
   }
@@ -660,6 +778,7 @@ std::string format_compare_table(const CompareTable& t) {
                    "missed,\nmakespan, utilisation (accelerator time allocated), work done (accelerator-hours at full "
                    "speed)",
                    kServiceBlock, std::size(kServiceBlock), name_width);
+  if (const std::string carbon = format_carbon_block(t, name_width); !carbon.empty()) out += "\n" + carbon;
   // Totals of runs that did not finish the same work are not comparable.
   std::vector<std::string> apart;
   const auto differs = [](double a, double b) {
@@ -713,6 +832,20 @@ int compare_command(const CompareOptions& o) {
   }
   std::vector<Variant> variants;
   if (base) variants = variants_of(o, *base, problems);
+  if (o.seeds > 1 && o.forecast_seeds > 1) {
+    problems.add("--seeds, --forecast-seeds",
+                 "one spread at a time: --seeds N replicates the workload, --forecast-seeds N the forecasts' "
+                 "error; run one comparison for each");
+  }
+  if (o.forecast_seeds > 1) {
+    std::set<std::string> told;  // one problem per --vary, not per value
+    for (const auto& v : variants) {
+      for (const auto& set : v.sets) {
+        if (set.rfind("forecast.seed=", 0) == 0 && told.insert(v.origin).second)
+          problems.add(v.origin, "--forecast-seeds sets forecast.seed itself; do not vary it too");
+      }
+    }
+  }
   std::vector<std::string> inputs{o.scenario};
   if (base && problems.empty()) {
     for (auto& v : variants) {
@@ -729,10 +862,43 @@ int compare_command(const CompareOptions& o) {
       }
     }
   }
+  // --forecast-seeds sets the top-level forecast.seed: refuse what it would not reach (a site's
+  // own forecast, a signal's own seed) rather than replicate nothing.
+  std::vector<std::uint64_t> forecast_seed_of(variants.size(), 1);
+  if (problems.empty()) {
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      const json& doc = variants[i].scenario.resolved;
+      const auto where = [&] { return "variant \"" + variants[i].name + "\" (" + variants[i].origin + ")"; };
+      if (doc.contains("forecast") && doc["forecast"].is_object()) {
+        const json& f = doc["forecast"];
+        if (f.contains("seed") && f["seed"].is_number_unsigned()) forecast_seed_of[i] = f["seed"].get<std::uint64_t>();
+        if (o.forecast_seeds > 1) {
+          for (const auto& [name, member] : f.items()) {
+            if (member.is_object() && member.contains("seed"))
+              problems.add(where() + ", forecast." + name + ".seed",
+                           "--forecast-seeds varies forecast.seed, which this signal's own seed overrides; "
+                           "remove it (or compare without --forecast-seeds)");
+          }
+        }
+      }
+      if (o.forecast_seeds > 1 && doc.contains("sites") && doc["sites"].is_array()) {
+        for (std::size_t k = 0; k < doc["sites"].size(); ++k) {
+          if (doc["sites"][k].is_object() && doc["sites"][k].contains("forecast"))
+            problems.add(where() + ", sites[" + std::to_string(k) + "].forecast",
+                         "--forecast-seeds varies the top-level forecast.seed, which a site with its own "
+                         "\"forecast\" does not use; move the forecast to the top level (or compare without "
+                         "--forecast-seeds)");
+        }
+      }
+    }
+  }
   check_output({o.output, "-o", inputs, OutputKind::kResultSet, o.force}, problems);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const unsigned workers_wanted = o.jobs == 0 ? cores : o.jobs;
-  const std::size_t run_count = variants.size() * o.seeds;
+  const unsigned replicates = std::max(o.seeds, o.forecast_seeds);  // one of the two is 1
+  const bool forecast_spread = o.forecast_seeds > 1;
+  const std::string varies = o.seeds > 1 ? "seed" : forecast_spread ? "forecast_seed" : "none";
+  const std::size_t run_count = variants.size() * replicates;
   const unsigned workers =
       static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(workers_wanted, run_count)));
   // Memory: the runs going at once share the limit.
@@ -771,18 +937,23 @@ int compare_command(const CompareOptions& o) {
     const ScratchFolder scratch;
     std::vector<Run> runs;
     for (std::size_t i = 0; i < variants.size(); ++i) {
-      for (unsigned s = 0; s < o.seeds; ++s) {
+      for (unsigned s = 0; s < replicates; ++s) {
         Run r;
         r.variant = i;
-        r.seed = variants[i].scenario.seed + s;
-        r.group = o.seeds > 1 ? variants[i].group + "/seed-" + std::to_string(r.seed) : variants[i].group;
+        r.seed = variants[i].scenario.seed + (forecast_spread ? 0 : s);
+        r.forecast_seed = forecast_seed_of[i] + (forecast_spread ? s : 0);
+        r.group = o.seeds > 1        ? variants[i].group + "/seed-" + std::to_string(r.seed)
+                  : forecast_spread ? variants[i].group + "/forecast-seed-" + std::to_string(r.forecast_seed)
+                                    : variants[i].group;
         const std::string stem = fmt::format("run-{}-{}", i, s);
         r.result = scratch.file(stem + ".h5");
         r.errors = scratch.file(stem + ".err");
         r.argv = {"wattsim", "run", o.scenario};
         for (const auto& set : o.sets) r.argv.insert(r.argv.end(), {"--set", set});
         for (const auto& set : variants[i].sets) r.argv.insert(r.argv.end(), {"--set", set});
-        r.argv.insert(r.argv.end(), {"--set", "seed=" + std::to_string(r.seed), "-o", r.result, "--quiet"});
+        r.argv.insert(r.argv.end(), {"--set", "seed=" + std::to_string(r.seed)});
+        if (forecast_spread) r.argv.insert(r.argv.end(), {"--set", "forecast.seed=" + std::to_string(r.forecast_seed)});
+        r.argv.insert(r.argv.end(), {"-o", r.result, "--quiet"});
         if (share) r.argv.insert(r.argv.end(), {"--max-memory", fmt::format("{:.0f} B", share->bytes)});
         runs.push_back(std::move(r));
       }
@@ -790,13 +961,18 @@ int compare_command(const CompareOptions& o) {
     if (!o.quiet) {
       fmt::print("wattsim {}: scenario \"{}\", {} variant{}{}, {} run{} at a time\n", kVersion, base->name,
                  variants.size(), variants.size() == 1 ? "" : "s",
-                 o.seeds > 1 ? fmt::format(" x {} seeds", o.seeds) : "", workers, workers == 1 ? "" : "s");
+                 o.seeds > 1       ? fmt::format(" x {} workload seeds", o.seeds)
+                 : forecast_spread ? fmt::format(" x {} forecast-error seeds", o.forecast_seeds)
+                                   : "",
+                 workers, workers == 1 ? "" : "s");
       std::fflush(stdout);
     }
     if (const auto failure = run_all(runs, workers)) {
       const Run& run = runs[failure->run];
       const Variant& v = variants[run.variant];
-      const std::string seed = o.seeds > 1 ? fmt::format(", seed {}", run.seed) : "";
+      const std::string seed = o.seeds > 1       ? fmt::format(", seed {}", run.seed)
+                               : forecast_spread ? fmt::format(", forecast seed {}", run.forecast_seed)
+                                                 : "";
       std::fprintf(stderr, "wattsim: the run of variant \"%s\" (%s)%s failed (exit status %d); no result written:\n%s",
                    v.name.c_str(), v.origin.c_str(), seed.c_str(), failure->status,
                    indented(read_text(run.errors)).c_str());
@@ -814,39 +990,57 @@ int compare_command(const CompareOptions& o) {
     results::ResultWriter writer(o.output, base->output.compression);
     temp_path = writer.temp_path();
     writer.omit_jobs();
-    writer.describe_group("/runs", o.seeds > 1
-                                       ? "one group per variant, in it one group per seed (seed-S), each holding "
-                                         "one run's result set (the layout of `wattsim run`)"
+    writer.describe_group("/runs", o.seeds > 1 ? "one group per variant, in it one group per seed (seed-S), each holding "
+                                                 "one run's result set (the layout of `wattsim run`)"
+                                   : forecast_spread
+                                       ? "one group per variant, in it one group per forecast-error seed "
+                                         "(forecast-seed-S), each holding one run's result set (the layout of "
+                                         "`wattsim run`)"
                                        : "one group per variant, each holding one run's result set (the layout "
                                          "of `wattsim run`)");
-    std::vector<std::string> fields{"seed"}, units{"1"},
-        descriptions{"the run's seed (--seeds N: the scenario's seed + 0, 1, ..., N - 1)"};
+    std::vector<std::string> fields{"seed", "forecast_seed"}, units{"1", "1"},
+        descriptions{"the run's seed: its workload's random streams (--seeds N: the scenario's seed + 0, 1, ..., "
+                     "N - 1)",
+                     "the run's forecast.seed: its forecasts' error (--forecast-seeds N: the scenario's "
+                     "forecast.seed, default 1, + 0, 1, ..., N - 1)"};
     std::vector<double> values, timing;
     results::ResultWriter::TextField variant_text{
         "variant", "the variant's name (--policy NAME, --vary KEY=V, or compare.variants)", {}};
     results::ResultWriter::TextField policy_text{"policy", "the run's policy: scheduler + placement + managers", {}};
     results::ResultWriter::TextField group_text{"group", "the group holding the run's result set", {}};
+    results::ResultWriter::TextField varies_text{
+        "varies",
+        "which seed the runs of a variant vary: \"seed\" (--seeds: the workload), \"forecast_seed\" "
+        "(--forecast-seeds: the forecasts' error) or \"none\" (one run per variant)",
+        {}};
+    // The columns: every /summary value of any run, in the first run's order, then those only
+    // later runs have (a policy's own figures) in the order they come.
+    std::vector<std::vector<results::SummaryValue>> summaries;
+    for (const Run& run : runs) {
+      summaries.push_back(results::ResultReader(run.result).summary("/summary"));
+      for (const auto& s : summaries.back()) {
+        if (std::find(fields.begin(), fields.end(), s.name) != fields.end()) continue;
+        fields.push_back(s.name);
+        units.push_back(s.unit);
+        descriptions.push_back(s.description.empty() ? "as /summary of the run" : s.description);
+      }
+    }
     double events_total = 0;
     for (std::size_t r = 0; r < runs.size(); ++r) {
       const Run& run = runs[r];
       writer.copy_result_set(run.result, run.group);
       const results::ResultReader child(run.result);
-      const auto summary = child.summary("/summary");
-      if (r == 0) {
-        for (const auto& s : summary) {
-          fields.push_back(s.name);
-          units.push_back(s.unit);
-          descriptions.push_back(s.description.empty() ? "as /summary of the run" : s.description);
-        }
-      }
+      const auto& summary = summaries[r];
       values.push_back(static_cast<double>(run.seed));
-      for (std::size_t f = 1; f < fields.size(); ++f) {
+      values.push_back(static_cast<double>(run.forecast_seed));
+      for (std::size_t f = 2; f < fields.size(); ++f) {
         double v = kNaN;
         for (const auto& s : summary) {
           if (s.name == fields[f]) v = s.value;
         }
         values.push_back(v);
       }
+      varies_text.values.push_back(varies);
       std::string policy;
       for (const auto& [k, v] : child.meta_strings()) {
         if (k == "policy") policy = v;
@@ -860,17 +1054,20 @@ int compare_command(const CompareOptions& o) {
       variant_text.values.push_back(variants[run.variant].name);
       policy_text.values.push_back(policy);
       group_text.values.push_back(run.group);
-      timing.insert(timing.end(), {static_cast<double>(run.seed), run.wall_s, run.cpu_s, run_wall_s, events,
+      timing.insert(timing.end(), {static_cast<double>(run.seed), static_cast<double>(run.forecast_seed), run.wall_s, run.cpu_s, run_wall_s, events,
                                    run_wall_s > 0 ? events / run_wall_s : kNaN});
     }
-    writer.describe_group("/compare", "the comparison: one row per run (variant, and seed with --seeds)");
+    writer.describe_group("/compare",
+                          "the comparison: one row per run (variant, and seed with --seeds or forecast seed with "
+                          "--forecast-seeds)");
     writer.write_records("/compare/summary",
                          "one row per run, in variant order (seeds within): every /summary value of the run", fields,
-                         units, descriptions, values, {variant_text, policy_text, group_text});
+                         units, descriptions, values, {variant_text, policy_text, group_text, varies_text});
     writer.write_records(
         "/compare/timing", "one row per run, as /compare/summary: how long it took (differs from run to run)",
-        {"seed", "wall_s", "cpu_s", "run_wall_s", "events", "events_per_s"}, {"1", "s", "s", "s", "1", "1/s"},
-        {"the run's seed", "wall time of its process, from its start to its exit (with other runs beside it)",
+        {"seed", "forecast_seed", "wall_s", "cpu_s", "run_wall_s", "events", "events_per_s"},
+        {"1", "1", "s", "s", "s", "1", "1/s"},
+        {"the run's seed", "the run's forecast.seed", "wall time of its process, from its start to its exit (with other runs beside it)",
          "CPU time of its process, user + system, every thread (the result writer compresses on a second one)",
          "wall time the run itself measured (its /meta wall_time_s)", "events the simulation processed",
          "events / run_wall_s"},
@@ -895,6 +1092,7 @@ int compare_command(const CompareOptions& o) {
                        {"start_utc", traces::format_utc_time(base->world.sites.front().supply.calendar_origin)}},
                       {{"seed", static_cast<double>(base->seed)},
                        {"seeds", static_cast<double>(o.seeds)},
+                       {"forecast_seeds", static_cast<double>(o.forecast_seeds)},
                        {"runs", static_cast<double>(runs.size())},
                        {"jobs", static_cast<double>(workers)},
                        {"wall_time_s", wall_s},

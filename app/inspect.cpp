@@ -179,11 +179,13 @@ int inspect_compare(const results::ResultReader& reader, bool as_json) {
   const auto names = table.variants();
   const std::size_t seeds = table.seeds();
   fmt::print("compare result set: {} variant{}{}; each run's result set under its group\n", names.size(),
-             names.size() == 1 ? "" : "s", seeds > 1 ? fmt::format(" x {} seeds", seeds) : "");
+             names.size() == 1 ? "" : "s",
+             seeds > 1 ? fmt::format(" x {} {}", seeds, table.varies == "forecast_seed" ? "forecast-error seeds" : "seeds") : "");
   for (std::size_t v = 0; v < names.size(); ++v) {
     const CompareRow& row = table.rows[v * seeds];
     const std::string group = seeds > 1 ? row.group.substr(0, row.group.rfind('/')) : row.group;
-    fmt::print("  {:<24} {:<28} policy {}\n", names[v], group + (seeds > 1 ? "/seed-*" : ""), row.policy);
+    const char* runs = table.varies == "forecast_seed" ? "/forecast-seed-*" : "/seed-*";
+    fmt::print("  {:<24} {:<28} policy {}\n", names[v], group + (seeds > 1 ? runs : ""), row.policy);
   }
   fmt::print("\n{}", format_compare_table(table));
   return 0;
@@ -314,6 +316,11 @@ int policies_command() {
     for (const auto& p : registry.all()) {
       if (p.kind != kind) continue;
       fmt::print("  {}\n    {}\n", p.name, p.description);
+      if (!p.reads.empty()) {
+        std::string reads;
+        for (const auto sig : p.reads) reads += std::string(reads.empty() ? "" : ", ") + datacenter::signal_name(sig);
+        fmt::print("    reads: {} (a demand scenario for `wattsim batch` may not use it)\n", reads);
+      }
       for (const auto& param : p.params) {
         std::string def;
         std::visit(

@@ -2,9 +2,9 @@
 //
 //   wattsim run SCENARIO [-o OUT.h5] [--force] [--set k=v]... [--quiet] [--max-memory SIZE]
 //   wattsim check SCENARIO [--set k=v]... [--max-memory SIZE]
-//   wattsim compare SCENARIO (--policy NAME=JSON ... | --vary KEY=V1,V2,...) [--seeds N] [--jobs N]
-//                   [--set k=v]... -o OUT.h5 [--force] [--quiet] [--max-memory SIZE]
-//   wattsim batch BATCH.json [-o OUT.h5] [--force] [--device auto|cpu|cuda] [--jobs N] [--yes]
+//   wattsim compare SCENARIO (--policy NAME=JSON ... | --vary KEY=V1,V2,...) [--seeds N | --forecast-seeds N]
+//                   [--jobs N] [--set k=v]... -o OUT.h5 [--force] [--quiet] [--max-memory SIZE]
+//   wattsim batch BATCH.json [-o OUT.h5] [--force] [--device auto|cpu|cuda] [--jobs N] [--yes] [--allow-policy-feedback]
 //   wattsim inspect OUT.h5 [--json]
 //   wattsim catalog [NAME] [--json]
 //   wattsim policies
@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("-j,--jobs,--threads", batch.threads,
                         "CPU threads (default: every core; --threads is another name)");
   batch_cmd->add_flag("--yes", batch.yes, "Evaluate a variant count over the file's limit");
+  batch_cmd->add_flag("--allow-policy-feedback", batch.allow_policy_feedback,
+                      "Settle a demand whose policy reads carbon, prices, renewables or weather (warns; refused otherwise)");
   batch_cmd->add_flag("-q,--quiet", batch.quiet, "Print nothing but errors");
   batch_cmd->add_flag("--force", batch.force,
                       "Replace an existing output file that is not a result set (never an input)");
@@ -78,6 +80,10 @@ int main(int argc, char** argv) {
       ->take_all();
   compare_cmd->add_option("--seeds", compare.seeds,
                           "Replicate seeds per variant: the scenario's seed, +1, ... (default 1)")
+      ->check(CLI::Range(1u, 10000u));
+  compare_cmd->add_option("--forecast-seeds", compare.forecast_seeds,
+                          "Replicate forecast-error seeds per variant instead: the scenario's forecast.seed "
+                          "(default 1), +1, ... (not with --seeds)")
       ->check(CLI::Range(1u, 10000u));
   compare_cmd->add_option("-j,--jobs", compare.jobs, "Runs at a time (default: every core)");
   compare_cmd->add_option("--set", compare.sets, "Override a scenario field for every variant: KEY=VALUE")->take_all();

@@ -305,6 +305,10 @@ std::vector<results::SummaryValue> site_summary(const datacenter::SiteSummary& s
       {"capacity_violation_s", s.capacity_violation_s, "s", "the violations' durations, summed"},
       // Carbon.
       {"carbon_location_kg", s.carbon_location_kg, "kg CO2e", "location-based: grid intensity x facility energy, in time"},
+      {"carbon_location_average_kg", s.carbon_location_average_kg, "kg CO2e",
+       "location-based carbon by the average intensity (NaN: no average series covering the run)"},
+      {"carbon_location_marginal_kg", s.carbon_location_marginal_kg, "kg CO2e",
+       "location-based carbon by the marginal intensity (NaN: no marginal series covering the run)"},
       {"jobs_carbon_location_kg", s.jobs.location_kg, "kg CO2e", "location-based carbon of the jobs' facility energy"},
       {"idle_carbon_location_kg", s.idle.location_kg, "kg CO2e",
        "location-based carbon of idle's facility energy: carbon_location_kg - jobs_carbon_location_kg"},
@@ -396,8 +400,25 @@ std::vector<results::SummaryValue> run_summary(const datacenter::RunSummary& r, 
       {"mean_accelerator_utilisation", r.mean_accelerator_utilisation(), "1",
        "allocated accelerator-time / (accelerators x end_s) (NaN: nothing simulated)"},
       {"events", count(r.events), "1", "events the simulation processed"},
+      {"flexible_jobs_started", count(r.flexible_jobs_started), "1", "started jobs with a deadline (flexible work)"},
+      {"flexible_mean_wait_s", r.flexible_mean_wait_s, "s",
+       "mean wait of the started flexible jobs, from eligibility (NaN: none started)"},
+      {"checkpoint_energy_kwh", kwh(r.checkpoint_energy_j), "kWh",
+       "DC energy of jobs writing a checkpoint on suspension or reading one on restart (part of dc_jobs_energy_kwh)"},
+      {"transfers", count(r.transfers), "1", "jobs whose input data a router moved to another site"},
+      {"transfer_energy_kwh", kwh(r.transfer_energy_j), "kWh", "energy of those data transfers (off the facilities' meters)"},
+      {"transfer_carbon_kg", r.transfer_kg, "kg CO2e",
+       "carbon of the transfers, at the intensity of the site the data left when it left"},
   };
   values.insert(values.end(), more.begin(), more.end());
+  for (const auto& [name, value] : r.policy_figures) {
+    // The unit from the name's suffix (datacenter::PolicyFigures).
+    const auto ends = [&n = name](std::string_view suffix) {
+      return n.size() >= suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    const char* unit = ends("_kwh") ? "kWh" : ends("_kg") ? "kg CO2e" : ends("_s") ? "s" : ends("_gb") ? "GB" : ends("_kw") ? "kW" : "1";
+    values.push_back({"policy_" + name, value, unit, "reported by the policy (docs/policies.md)"});
+  }
   return values;
 }
 

@@ -83,7 +83,7 @@ int check_command(const std::string& scenario, const std::vector<std::string>& s
     std::vector<std::string> labels;
     for (const auto& [name, policy] : compare_variants_in_order(sc)) {
       std::vector<std::string> variant_sets = sets;
-      variant_sets.push_back("policy=" + policy.dump());
+      for (const auto& s : variant_overrides(policy)) variant_sets.push_back(s);
       const std::string at = "compare.variants." + name;
       try {
         labels.push_back(name + ": " + load_scenario(scenario, variant_sets).policy.label());

@@ -19,9 +19,12 @@
 #include "simcore/error.hpp"
 #include "simcore/quantity.hpp"
 #include "simcore/suggest.hpp"
+#include "models/forecast/forecast.hpp"
 #include "traces/failure_csv.hpp"
+#include "traces/forecast_csv.hpp"
 #include "traces/job_csv.hpp"
 #include "traces/series_csv.hpp"
+#include "workloads/flexibility.hpp"
 #include "workloads/generator.hpp"
 #include "workloads/merged_source.hpp"
 
@@ -177,6 +180,28 @@ class Parser {
   void parse_supply(json& s, const std::string& path, datacenter::SiteConfig& site);
   void parse_workload(json& w, const std::string& path);
   void parse_generator(json& g, const std::string& path);
+  void parse_flexibility(json& f, const std::string& path);
+  // "forecast" (top level, or a site's own): what policies are told of each signal's future.
+  void parse_forecasts();
+  struct ForecastFile {
+    std::string path, at;  // resolved; the JSON path of "csv"
+    traces::ForecastCsvOptions options;
+    bool given = false;  // any of csv and its columns written here
+    bool read = false;
+  };
+  struct ForecastConfig {
+    std::string path;
+    bool ok = false;
+    forecast::Spec base;
+    ForecastFile base_file;
+    std::vector<forecast::Issue> base_issues;
+    std::array<bool, datacenter::kSignalCount> given{};
+    std::array<forecast::Spec, datacenter::kSignalCount> spec{};
+    std::array<ForecastFile, datacenter::kSignalCount> file{};
+    std::array<std::vector<forecast::Issue>, datacenter::kSignalCount> issues{};
+  };
+  void parse_forecast_spec(json& f, const std::string& path, forecast::Spec& spec, ForecastFile& file, bool allow_signals);
+  ForecastConfig read_forecast_config(json& f, const std::string& path);
   void parse_policy(json& p, const std::string& path);
   // "failures": {"csv": PATH}: a failure trace (traces/failure_csv.hpp), checked against the
   // facility's node count.
@@ -195,6 +220,11 @@ class Parser {
   fs::path base_dir_;
   std::map<std::string, std::string> resolved_against_;  // resolved relative path -> how it was resolved
   std::vector<std::pair<std::string, std::uint32_t>> generator_sizes_;  // JSON path of each size, accelerators
+  struct HomeSite {
+    std::size_t generator;
+    std::string name, where;
+  };
+  std::vector<HomeSite> home_sites_;  // generators' home_site, resolved once the sites are known
   simcore::DiagnosticSink errors_;
   JsonReader reader_;
   Scenario sc_;
@@ -208,7 +238,7 @@ Scenario Parser::parse() {
   if (!reader_.expect_object(doc_, "")) errors_.throw_if_any();
   reader_.check_keys(doc_, "", {"name", "description", "seed", "start", "horizon", "hardware", "facility", "carbon",
                                 "supply", "weather", "sites", "workload", "policy", "output", "compare",
-                                "failures"});
+                                "failures", "forecast"});
   // "compare": {"variants": {NAME: POLICY_OBJECT, ...}} for `wattsim compare` (app/compare.hpp);
   // the shape only: each policy is validated when compare loads its variant.
   if (doc_.contains("compare") && reader_.expect_object(doc_["compare"], "compare")) {
@@ -226,6 +256,17 @@ Scenario Parser::parse() {
         } else if (!policy.is_object()) {
           errors_.add(at, "expected a policy object as \"policy\" takes ({\"name\": ...} or {\"scheduler\": ...}), "
                           "found " + catalog::json_type_name(policy));
+        } else if (policy.contains("policy")) {
+          // {"policy": POLICY, "set": {PATH: VALUE, ...}}: the policy and overrides of the scenario.
+          reader_.check_keys(policy, at, {"policy", "set"});
+          if (!policy["policy"].is_object()) {
+            errors_.add(member_path(at, "policy"), "expected a policy object, found " + catalog::json_type_name(policy["policy"]));
+          } else if (policy.contains("set") && !policy["set"].is_object()) {
+            errors_.add(member_path(at, "set"), "expected an object {PATH: VALUE, ...} of overrides (as --set PATH=VALUE), found " +
+                                                   catalog::json_type_name(policy["set"]));
+          } else {
+            sc_.compare_variants.emplace_back(name, policy);
+          }
         } else {
           sc_.compare_variants.emplace_back(name, policy);
         }
@@ -293,6 +334,7 @@ Scenario Parser::parse() {
     doc_["start"] = "2023-01-01T00:00:00Z";
   }
   for (auto& site : sc_.world.sites) site.supply.calendar_origin = *start_abs_;
+  parse_forecasts();
   parse_failures();
   sc_.world.seed = sc_.seed;
   if (sc_.policy.scheduler.info != nullptr && sc_.policy.placement.info != nullptr) {
@@ -331,6 +373,18 @@ std::vector<simcore::Diagnostic> Parser::with_resolution_notes() const {
 // A job runs within one site, so a generator size above the largest site's accelerators could
 // never start. (A trace's rows are checked as they are read: workloads/oversize_filter.hpp.)
 void Parser::check_generator_sizes() {
+  for (const auto& [index, name, where] : home_sites_) {
+    std::vector<std::string> names;
+    for (const auto& s : sc_.world.sites) names.push_back(s.name);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+      errors_.add(where, "names no site (\"" + name + "\"); the scenario's sites are " + list + simcore::did_you_mean(name, names));
+    } else if (index < sc_.workload.generators.size()) {
+      sc_.workload.generators[index].home_site = static_cast<std::uint32_t>(it - names.begin());
+    }
+  }
   for (const auto& site : sc_.world.sites) {
     for (const auto& g : site.racks) {
       if (g.node == nullptr) return;  // reported already; the facility's size is unknown
@@ -357,7 +411,7 @@ void Parser::parse_catalog() {
 void Parser::parse_site(json& s, const std::string& path, datacenter::SiteConfig& site, bool has_name) {
   if (!reader_.expect_object(s, path)) return;
   if (has_name) {
-    reader_.check_keys(s, path, {"name", "facility", "carbon", "supply", "weather"});
+    reader_.check_keys(s, path, {"name", "facility", "carbon", "supply", "weather", "forecast"});
     if (const auto n = reader_.string(s, "name", path, true)) {
       site.name = *n;
       if (n->empty() || n->find('/') != std::string::npos) {
@@ -557,9 +611,15 @@ void Parser::parse_carbon(json& c, const std::string& path, datacenter::SiteConf
     moer = parse_series(c["marginal"], member_path(path, "marginal"), SeriesUnit::kIntensity, "marginal carbon intensity", 0.0, 1e5);
   }
   auto& chosen = marginal ? moer : average;
+  auto& other = marginal ? average : moer;
+  site.accounting_marginal = marginal;
   if (chosen) {
     site.carbon_intensity_g_per_kwh = std::move(chosen->series);
     site.carbon_intensity_repeats = chosen->periodic;
+  }
+  if (other) {
+    site.other_intensity_g_per_kwh = std::move(other->series);
+    site.other_intensity_repeats = other->periodic;
   }
   if (c.contains("credits")) parse_credits(c["credits"], member_path(path, "credits"), site);
 }
@@ -1123,9 +1183,294 @@ std::optional<std::pair<double, double>> Parser::range(const json& object, const
   return std::nullopt;
 }
 
+// "flexibility": a rule or an array of rules {"queue", "slack": DURATION or [MIN, MAX],
+// "share", "preemptible_share"} (workloads/flexibility.hpp).
+void Parser::parse_flexibility(json& f, const std::string& path) {
+  if (f.is_object()) f = json::array({f});
+  if (!f.is_array() || f.empty()) {
+    errors_.add(path, "expected a rule {\"queue\", \"slack\", ...} or a non-empty array of them, found " +
+                          catalog::json_type_name(f));
+    return;
+  }
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    json& r = f[i];
+    const std::string rp = index_path(path, i);
+    if (!reader_.expect_object(r, rp)) continue;
+    reader_.check_keys(r, rp, {"queue", "slack", "share", "preemptible_share"});
+    workloads::FlexibilityRule rule;
+    field(r, "queue", "");
+    if (const auto q = reader_.string(r, "queue", rp, true)) rule.queue = *q;
+    if (!r.contains("slack")) {
+      errors_.add(member_path(rp, "slack"), "missing; a flexible job needs its slack (\"12 h\" or [\"12 h\", \"48 h\"])");
+      continue;
+    }
+    json& slack = r["slack"];
+    if (slack.is_array()) {
+      if (slack.size() != 2) {
+        errors_.add(member_path(rp, "slack"), "expected a duration or [MIN, MAX], found an array of " + std::to_string(slack.size()));
+        continue;
+      }
+      const std::string sp = member_path(rp, "slack");
+      const auto lo = reader_.quantity_value(slack[0], sp + "[0]", Dimension::kTime);
+      const auto hi = reader_.quantity_value(slack[1], sp + "[1]", Dimension::kTime);
+      if (!lo || !hi) continue;
+      rule.slack_min = SimTime::from_seconds(*lo);
+      rule.slack_max = SimTime::from_seconds(*hi);
+    } else if (const auto d = reader_.duration(r, "slack", rp, true)) {
+      rule.slack_min = rule.slack_max = *d;
+    } else {
+      continue;
+    }
+    if (rule.slack_max < rule.slack_min) {
+      errors_.add(member_path(rp, "slack"), "its maximum is below its minimum");
+      continue;
+    }
+    field(r, "share", 1.0);
+    field(r, "preemptible_share", 0.0);
+    rule.share = reader_.number(r, "share", rp, true, 0.0, 1.0).value_or(1.0);
+    rule.preemptible_share = reader_.number(r, "preemptible_share", rp, true, 0.0, 1.0).value_or(0.0);
+    sc_.workload.flexibility.push_back(rule);
+  }
+}
+
+// One forecast object: "model", "error", "autocorrelation", "growth", "reference",
+// "max_error", "seed", "lag", and, for the file model, "csv" with its column names and
+// "scale". Fields absent keep the values already in `spec` (a signal's own object overrides
+// the fields of the object around it).
+void Parser::parse_forecast_spec(json& f, const std::string& path, forecast::Spec& spec, ForecastFile& file,
+                                 bool allow_signals) {
+  if (allow_signals) {
+    reader_.check_keys(f, path, {"model", "error", "autocorrelation", "growth", "reference", "max_error", "seed", "lag", "csv",
+                                 "time_column", "issued_column", "value_column", "scale", "carbon", "carbon-marginal", "price",
+                                 "renewable", "outside-temperature"});
+  } else {
+    reader_.check_keys(f, path, {"model", "error", "autocorrelation", "growth", "reference", "max_error", "seed", "lag", "csv",
+                                 "time_column", "issued_column", "value_column", "scale"});
+  }
+  if (const auto m = reader_.string(f, "model", path, false)) {
+    if (*m == "perfect") spec.model = forecast::Model::kPerfect;
+    else if (*m == "noisy") spec.model = forecast::Model::kNoisy;
+    else if (*m == "persistence") spec.model = forecast::Model::kPersistence;
+    else if (*m == "file") spec.model = forecast::Model::kFile;
+    else errors_.add(member_path(path, "model"), "is \"" + *m + "\"; expected \"perfect\", \"noisy\", \"persistence\" or \"file\"" +
+                                                  simcore::did_you_mean(*m, {"perfect", "noisy", "persistence", "file"}));
+  }
+  if (f.contains("error")) spec.error = reader_.quantity(f, "error", path, simcore::Dimension::kFraction, true).value_or(spec.error);
+  if (f.contains("max_error")) spec.max_error = reader_.quantity(f, "max_error", path, simcore::Dimension::kFraction, true).value_or(spec.max_error);
+  if (f.contains("autocorrelation")) spec.autocorrelation = reader_.number(f, "autocorrelation", path, true, 0.0, 0.999999).value_or(0.0);
+  if (const auto g = reader_.string(f, "growth", path, false)) {
+    if (*g == "fixed") spec.growth = forecast::Growth::kFixed;
+    else if (*g == "sqrt") spec.growth = forecast::Growth::kSqrt;
+    else errors_.add(member_path(path, "growth"), "is \"" + *g + "\"; expected \"fixed\" (the error of a step does not depend on "
+                                                   "the lead time) or \"sqrt\" (it grows with its square root)");
+  }
+  const auto positive = [&](const char* key, SimTime& out) {
+    if (!f.contains(key)) return;
+    if (const auto t = reader_.duration(f, key, path, true)) {
+      if (*t > SimTime::zero()) out = *t;
+      else errors_.add(member_path(path, key), "is " + simcore::format_time(*t) + "; expected a positive duration");
+    }
+  };
+  positive("reference", spec.reference);
+  positive("lag", spec.persistence_lag);
+  if (f.contains("seed")) {
+    if (const auto s = reader_.integer(f, "seed", path, true, 0, std::numeric_limits<std::int64_t>::max())) spec.seed = static_cast<std::uint64_t>(*s);
+  }
+  // The forecast file and its columns (the file model only).
+  for (const char* key : {"csv", "time_column", "issued_column", "value_column", "scale"}) {
+    if (f.contains(key)) file.given = true;
+  }
+  if (const auto c = reader_.string(f, "time_column", path, false)) file.options.time_column = *c;
+  if (const auto c = reader_.string(f, "issued_column", path, false)) file.options.issued_column = *c;
+  if (const auto c = reader_.string(f, "value_column", path, false)) file.options.value_column = *c;
+  if (f.contains("scale")) file.options.scale = reader_.number(f, "scale", path, true, -1e12, 1e12).value_or(1.0);
+  if (const auto c = reader_.string(f, "csv", path, false)) {
+    file.path = resolve_path(member_path(path, "csv"), *c);
+    file.at = member_path(path, "csv");
+  }
+}
+
+// The truth each signal's forecast is made from, per site (null: the site has none).
+namespace {
+struct SignalTruth {
+  simcore::StepSeries series;
+  bool periodic = false;
+  bool present = false;
+};
+
+simcore::StepSeries scaled(const supply::ScaledSeries& s, const std::string& name) {
+  std::vector<double> v = s.series.values();
+  for (double& x : v) x *= s.scale;
+  return simcore::StepSeries(s.series.times(), std::move(v), s.series.end(), name);
+}
+
+// The sum of on-site generation series (W): one series as it is; several over [0, horizon]
+// (or one year when the run has none), each repeated as it repeats.
+SignalTruth renewable_truth(const datacenter::SiteConfig& site, std::optional<SimTime> horizon) {
+  SignalTruth t;
+  const auto& rs = site.supply.renewables;
+  if (rs.empty()) return t;
+  t.present = true;
+  if (rs.size() == 1) {
+    t.series = scaled(rs[0], "renewable output");
+    t.periodic = rs[0].periodic;
+    return t;
+  }
+  const SimTime end = horizon.value_or(SimTime::days(365));
+  std::vector<simcore::StepCursor> cursors;
+  for (const auto& r : rs) cursors.emplace_back(r.series, r.periodic);
+  simcore::StepSeriesBuilder b("renewable output");
+  SimTime now = SimTime::zero();
+  while (now < end) {
+    double sum = 0.0;
+    SimTime next = end;
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      sum += rs[i].scale * cursors[i].value_at(now);
+      next = std::min(next, cursors[i].next_change_after(now));
+    }
+    b.append(now, sum);
+    now = next;
+  }
+  t.series = b.finish(end);
+  return t;
+}
+}  // namespace
+
+// A forecast object as written: its fields, and each signal's own object over them, parsed once
+// (so a shared top-level object reports its problems once, whichever sites use it).
+Parser::ForecastConfig Parser::read_forecast_config(json& f, const std::string& path) {
+  ForecastConfig c;
+  c.path = path;
+  if (!reader_.expect_object(f, path)) return c;
+  c.ok = true;
+  parse_forecast_spec(f, path, c.base, c.base_file, true);
+  for (std::size_t s = 0; s < datacenter::kSignalCount; ++s) {
+    const std::string name = datacenter::signal_name(static_cast<datacenter::Signal>(s));
+    if (!f.contains(name)) continue;
+    const std::string sp = member_path(path, name);
+    if (!reader_.expect_object(f[name], sp)) continue;
+    forecast::Spec spec = c.base;
+    ForecastFile file = c.base_file;
+    file.given = false;
+    parse_forecast_spec(f[name], sp, spec, file, false);
+    c.given[s] = true;
+    c.spec[s] = spec;
+    c.file[s] = file;
+  }
+  // Read each signal's forecast file once; a file for a model that is not "file" is a mistake.
+  for (std::size_t s = 0; s < datacenter::kSignalCount; ++s) {
+    const auto signal = static_cast<datacenter::Signal>(s);
+    const std::string name = datacenter::signal_name(signal);
+    const forecast::Spec& spec = c.given[s] ? c.spec[s] : c.base;
+    ForecastFile& file = c.given[s] ? c.file[s] : c.base_file;
+    const std::string sp = c.given[s] ? member_path(path, name) : path;
+    if (spec.model != forecast::Model::kFile) {
+      if (c.given[s] && file.given) errors_.add(sp, "\"csv\" and its columns are for \"model\": \"file\" only");
+      continue;
+    }
+    if (file.path.empty()) {
+      if (c.given[s] || s == 0) errors_.add(sp, "the file model needs \"csv\": the forecast file (columns time, issued_at, value)");
+      continue;
+    }
+    if (!c.given[s] && file.read) {
+      c.issues[s] = c.base_issues;
+      continue;
+    }
+    auto o = file.options;
+    o.name = name + " forecast";
+    if (signal == datacenter::Signal::kCarbon || signal == datacenter::Signal::kCarbonMarginal) {
+      o.min_value = 0.0;
+      o.max_value = 1e5;
+    } else if (signal == datacenter::Signal::kRenewable) {
+      o.min_value = 0.0;
+    } else if (signal == datacenter::Signal::kOutsideTemp) {
+      o.min_value = -100.0;
+      o.max_value = 100.0;
+    }
+    sc_.input_files.push_back(file.path);
+    try {
+      c.issues[s] = traces::read_forecast_csv(file.path, o, *start_abs_);
+      if (!c.given[s]) {
+        file.read = true;
+        c.base_issues = c.issues[s];
+      }
+    } catch (const simcore::InputError& e) {
+      for (const auto& d : e.diagnostics()) errors_.add(file.at, d.where.empty() ? d.message : d.where + ": " + d.message);
+      file.path.clear();
+    }
+  }
+  return c;
+}
+
+void Parser::parse_forecasts() {
+  const bool several = doc_.contains("sites") && doc_["sites"].is_array();
+  std::optional<ForecastConfig> top;
+  if (doc_.contains("forecast") || !several) top = read_forecast_config(field(doc_, "forecast", json{{"model", "perfect"}}), "forecast");
+  for (std::size_t i = 0; i < sc_.world.sites.size(); ++i) {
+    auto& site = sc_.world.sites[i];
+    ForecastConfig own_config;
+    const ForecastConfig* c = nullptr;
+    if (several && i < doc_["sites"].size() && doc_["sites"][i].is_object() && doc_["sites"][i].contains("forecast")) {
+      own_config = read_forecast_config(doc_["sites"][i]["forecast"], index_path("sites", i) + ".forecast");
+      c = &own_config;
+    } else if (top) {
+      c = &*top;
+    } else {
+      own_config.ok = true;  // no forecast given anywhere: perfect
+      own_config.path = "forecast";
+      c = &own_config;
+    }
+    if (!c->ok) continue;
+    for (std::size_t s = 0; s < datacenter::kSignalCount; ++s) {
+      const auto signal = static_cast<datacenter::Signal>(s);
+      const std::string name = datacenter::signal_name(signal);
+      SignalTruth truth;
+      switch (signal) {
+        case datacenter::Signal::kCarbon:
+        case datacenter::Signal::kCarbonMarginal: {
+          const bool want_marginal = signal == datacenter::Signal::kCarbonMarginal;
+          if (want_marginal == site.accounting_marginal) {
+            truth = {site.carbon_intensity_g_per_kwh, site.carbon_intensity_repeats, !site.carbon_intensity_g_per_kwh.empty()};
+          } else {
+            truth = {site.other_intensity_g_per_kwh, site.other_intensity_repeats, !site.other_intensity_g_per_kwh.empty()};
+          }
+          break;
+        }
+        case datacenter::Signal::kPrice:
+          if (site.supply.price) truth = {scaled(*site.supply.price, "price"), site.supply.price->periodic, true};
+          break;
+        case datacenter::Signal::kRenewable: truth = renewable_truth(site, horizon_); break;
+        case datacenter::Signal::kOutsideTemp:
+          truth = {site.outside_temp_c, site.outside_temp_repeats, !site.outside_temp_c.empty()};
+          break;
+      }
+      const std::string sp = member_path(c->path, name);
+      if (!truth.present) {
+        if (c->given[s]) {
+          errors_.add(sp, "site \"" + site.name + "\" has no " + name + " series to forecast");
+        }
+        continue;
+      }
+      forecast::Spec spec = c->given[s] ? c->spec[s] : c->base;
+      if (spec.model == forecast::Model::kFile && c->issues[s].empty()) continue;  // reported
+      spec.name = site.name + "/" + name;
+      if (signal == datacenter::Signal::kCarbon || signal == datacenter::Signal::kCarbonMarginal ||
+          signal == datacenter::Signal::kRenewable) {
+        spec.floor = 0.0;
+      }
+      try {
+        site.forecasts[s] = forecast::make_forecast(spec, truth.series, truth.periodic, c->issues[s]);
+      } catch (const simcore::InputError& e) {
+        for (const auto& d : e.diagnostics()) errors_.add(c->given[s] ? sp : c->path, d.message);
+      }
+    }
+  }
+}
+
 void Parser::parse_workload(json& w, const std::string& path) {
   if (!reader_.expect_object(w, path)) return;
-  reader_.check_keys(w, path, {"trace", "generator", "oversize", "checkpoint"});
+  reader_.check_keys(w, path, {"trace", "generator", "oversize", "checkpoint", "flexibility"});
+  if (w.contains("flexibility")) parse_flexibility(w["flexibility"], member_path(path, "flexibility"));
   // Checkpoint costs of every job (a trace's own columns override them; workloads/job.hpp).
   json& ck = field(w, "checkpoint", json::object());
   const std::string ckp = member_path(path, "checkpoint");
@@ -1193,7 +1538,8 @@ void Parser::parse_workload(json& w, const std::string& path) {
 
 void Parser::parse_generator(json& g, const std::string& p) {
   if (!reader_.expect_object(g, p)) return;
-  reader_.check_keys(g, p, {"mean_interarrival", "diurnal", "sizes", "durations", "utilisation", "beta", "jobs", "until", "queue"});
+  reader_.check_keys(g, p, {"mean_interarrival", "diurnal", "sizes", "durations", "utilisation", "beta", "jobs", "until", "queue",
+                            "data", "home_site"});
   auto& spec = sc_.workload.generators.emplace_back();
   spec.checkpoint_defaults = sc_.workload.checkpoint;
   if (const auto gap = reader_.duration(g, "mean_interarrival", p, true)) {
@@ -1283,6 +1629,11 @@ void Parser::parse_generator(json& g, const std::string& p) {
   }
   if (const auto u = reader_.duration(g, "until", p, false)) spec.until = *u;
   spec.queue = reader_.string(g, "queue", p, false).value_or("");
+  // Input data per job and the site that holds it (resolved once the sites are known).
+  if (g.contains("data")) spec.data_gb = reader_.quantity(g, "data", p, Dimension::kDataSize, true).value_or(0.0) / 1e9;
+  if (const auto home = reader_.string(g, "home_site", p, false)) {
+    home_sites_.push_back({sc_.workload.generators.size() - 1, *home, member_path(p, "home_site")});
+  }
   if (!spec.max_jobs && !spec.until && !horizon_) {
     errors_.add(p, "an endless generator without a horizon never finishes; give \"jobs\", \"until\" or a top-level \"horizon\"");
   }
@@ -1363,6 +1714,14 @@ bool Parser::parse_policy_entry(json& entry, const std::string& path, policies::
   }
   try {
     out.params = policies::resolve_params(*out.info, given, where);
+    // File parameters are relative to the scenario's folder, as every file it names.
+    for (const auto& spec : out.info->params) {
+      if (!spec.path) continue;
+      auto& v = std::get<std::string>(out.params[spec.name]);
+      if (v.empty()) continue;
+      v = resolve_path(member_path(where, spec.name), v);
+      sc_.input_files.push_back(v);
+    }
     for (const auto& [key, value] : out.params) {
       // An init-capture: clang before 16 cannot capture a structured binding (`make fuzz` uses clang 14).
       std::visit([&, &name = key](const auto& v) { (*holder)[name] = v; }, value);
@@ -1436,6 +1795,15 @@ void Parser::parse_output(json& o, const std::string& path) {
 }
 
 }  // namespace
+
+std::vector<std::string> variant_overrides(const json& variant) {
+  if (!variant.contains("policy")) return {"policy=" + variant.dump()};
+  std::vector<std::string> out{"policy=" + variant["policy"].dump()};
+  if (variant.contains("set")) {
+    for (const auto& [path, value] : variant["set"].items()) out.push_back(path + "=" + value.dump());
+  }
+  return out;
+}
 
 std::string apply_set(json& doc, const std::string& assignment) {
   // A VALUE that is not JSON becomes a string, and the resolved scenario is written as JSON,
@@ -1529,6 +1897,9 @@ std::unique_ptr<workloads::OversizeFilter> Scenario::make_job_source(std::FILE* 
                                                                   "generator[" + std::to_string(i) + "]/"));
     }
     source = std::make_unique<workloads::MergedJobSource>(std::move(sources));
+  }
+  if (!workload.flexibility.empty()) {
+    source = std::make_unique<workloads::FlexibilityFilter>(std::move(source), workload.flexibility, seed);
   }
   return std::make_unique<workloads::OversizeFilter>(std::move(source), largest_site_accelerators(), workload.oversize,
                                                      warnings);

@@ -18,6 +18,7 @@
 #include "datacenter/config.hpp"
 #include "models/catalog/catalog.hpp"
 #include "policies/registry.hpp"
+#include "workloads/flexibility.hpp"
 #include "workloads/generator.hpp"
 #include "workloads/job.hpp"
 #include "workloads/oversize_filter.hpp"
@@ -34,6 +35,8 @@ struct WorkloadSpec {
   // Checkpoint write/read times and interval of every job (workload.checkpoint): only those
   // three fields are used.
   workloads::Job checkpoint;
+  // workload.flexibility: deadlines (and preemptibility) for a share of the jobs of a queue.
+  std::vector<workloads::FlexibilityRule> flexibility;
 };
 
 struct OutputSpec {
@@ -74,6 +77,10 @@ struct Scenario {
   // The node and accelerator specs the facility uses, as JSON (for the result set's /meta).
   nlohmann::json hardware_json() const;
 };
+
+// The --set overrides of one compare.variants entry: "policy=<JSON>", then the entry's "set"
+// overrides ({"policy": POLICY, "set": {PATH: VALUE}}), each as "PATH=<JSON>".
+std::vector<std::string> variant_overrides(const nlohmann::json& variant);
 
 // Applies one "--set a.b[2].c=VALUE" override to a scenario document. VALUE is read as JSON
 // when it parses as JSON (numbers, true/false, null, "quoted", objects), else as a string.

@@ -3,8 +3,10 @@
 // (nothing here knows about JSON). Hardware specs are owned by the caller (a catalog) and
 // must outlive the world.
 
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +22,17 @@
 #include "simcore/step_series.hpp"
 #include "simcore/time.hpp"
 
+namespace wattsim::forecast {
+class Forecast;
+}
+
 namespace wattsim::datacenter {
+
+// The signals a policy may read a forecast of (ClusterView::forecast), per site.
+enum class Signal : unsigned char { kCarbon, kCarbonMarginal, kPrice, kRenewable, kOutsideTemp };
+inline constexpr std::size_t kSignalCount = 5;
+// "carbon", "carbon-marginal", "price", "renewable", "outside-temperature".
+const char* signal_name(Signal s);
 
 inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 
@@ -100,6 +112,15 @@ struct SiteConfig {
   // repeats (back to back, from its first point: e.g. a year of hourly data).
   simcore::StepSeries carbon_intensity_g_per_kwh;
   bool carbon_intensity_repeats = false;
+  // The basis of the series above (carbon.accounting), and the series of the other basis when
+  // the scenario gives both (empty: none): the realised location-based carbon is reported on
+  // each basis that has a series, so no comparison mixes them by accident.
+  bool accounting_marginal = false;
+  simcore::StepSeries other_intensity_g_per_kwh;
+  bool other_intensity_repeats = false;
+  // What policies are told of the future, per signal (index: Signal); null where the site has
+  // no such signal. Results never use them: realised carbon and cost come from the series.
+  std::array<std::shared_ptr<const forecast::Forecast>, kSignalCount> forecasts;
   // On-site renewables, PPAs, a battery, prices, credits (models/supply/supply_site.hpp).
   // Its calendar origin is the absolute UTC time of simulated time 0.
   supply::SupplyConfig supply;

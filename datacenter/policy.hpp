@@ -11,6 +11,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "datacenter/state.hpp"
@@ -35,6 +36,9 @@ class ClusterView {
   explicit ClusterView(const WorldState& state) : s_(state) {}
 
   simcore::SimTime now() const { return s_.now; }
+  // The absolute UTC time (microseconds since the epoch) of simulated time 0 (the scenario's
+  // start; 0 when it gives none), to read calendar times of a policy's own files.
+  simcore::SimTime calendar_origin() const { return s_.calendar_origin; }
 
   // Nodes (ids over all sites).
   std::size_t node_count() const { return s_.nodes.size(); }
@@ -74,6 +78,12 @@ class ClusterView {
   // IT (wall) power of the site: every node's input.
   double it_power_w(std::uint32_t site) const { return s_.sites[site].it_w; }
   double carbon_intensity_g_per_kwh(std::uint32_t site) const { return s_.sites[site].intensity_g_per_kwh; }
+  // What the policy is told of a signal's future at `site` (models/forecast/forecast.hpp): ask
+  // it with issued = now(). Null where the site has no such signal (no marginal series, no
+  // price, no renewables, no weather).
+  const forecast::Forecast* forecast(std::uint32_t site, Signal signal) const {
+    return s_.sites[site].forecasts[static_cast<std::size_t>(signal)];
+  }
 
   // The power tree (feed -> [ups] -> [pdus] -> racks -> nodes) of a site: each element's
   // kind, name, parent, capacity and its present load and input (models/power/power_tree.hpp).
@@ -99,6 +109,11 @@ class ClusterView {
   // capacity, on-site generation, grid price.
   double battery_energy_j(std::uint32_t site) const { return s_.sites[site].supply->peek(s_.now).battery().energy_j; }
   double battery_capacity_j(std::uint32_t site) const { return s_.sites[site].supply->peek(s_.now).battery().capacity_j; }
+  // The battery's discharge power limit (delivered to the bus), W; 0 without a battery. O(1).
+  double battery_max_discharge_w(std::uint32_t site) const {
+    const auto& b = s_.sites[site].supply->config().battery;
+    return b.capacity_j > 0.0 ? b.max_discharge_w : 0.0;
+  }
   double renewable_w(std::uint32_t site) const;
   double price_per_kwh(std::uint32_t site) const;
   // Renewable output above the facility's demand (0 when there is none).
@@ -107,6 +122,12 @@ class ClusterView {
   // The queue, in arrival order (a resumed or requeued job keeps its place by arrival).
   std::size_t queue_length() const { return s_.queue.size(); }
   const QueuedJob& queued(std::size_t position) const { return s_.queue[position]; }
+  // Jobs a policy holds back (Actions::defer, route), by seq; each returns to the queue at its
+  // place by arrival at its not_before, or when a policy lifts the hold.
+  const std::map<std::uint64_t, QueuedJob>& deferred() const { return s_.deferred; }
+  // The site the job must run on (where it ran before, or where a router sent it), kAnySite
+  // when any will do.
+  std::uint32_t required_site(const QueuedJob& q) const { return q.history.ran() ? q.history.site : q.site; }
   // Suspended jobs (Actions::suspend), waiting for Actions::resume.
   std::size_t suspended_count() const { return s_.suspended.size(); }
   const QueuedJob& suspended(std::size_t i) const { return s_.suspended[i]; }
@@ -144,7 +165,21 @@ class Actions {
   // Puts a suspended job back in the queue at its place by arrival; its next start reads the
   // checkpoint for its restore_s before it makes progress again (on the same site).
   virtual void resume(std::uint64_t seq) = 0;
+  // Holds a queued (or already deferred) job back until `until` (finite): it leaves the queue,
+  // so no scheduler sees it, and returns at its place by arrival then; `until` <= now returns
+  // it at once. A hold keeps the run going while it lasts.
+  virtual void defer(std::uint64_t seq, simcore::SimTime until) = 0;
+  // Sends a queued (or deferred) job that has not run to `site`: its input data travels there for
+  // `transfer_time` (it is held until then, as by defer) at a cost of `transfer_energy_j` off
+  // the facilities' meters (reported with the run's transfers, its carbon at the intensity of
+  // the site it leaves at the time it leaves). Only that site may then run it.
+  virtual void route(std::uint64_t seq, std::uint32_t site, simcore::SimTime transfer_time, double transfer_energy_j) = 0;
 };
+
+// Figures a policy reports at the end of a run (summary keys "policy_<name>", e.g.
+// "policy_demand_response_events_met"): each a name in snake_case with its unit as a suffix
+// where it has one ("_kwh", "_s"), and its value.
+using PolicyFigures = std::vector<std::pair<std::string, double>>;
 
 class Policy {
  public:
@@ -166,6 +201,8 @@ class Policy {
                                     bool /*started*/) {}
   // A node failed (its jobs were requeued) or was repaired (it is booting).
   virtual void on_node_failure(const ClusterView&, Actions&, NodeId /*node*/, bool /*repaired*/) {}
+  // At the end of the run: the policy's own figures (appended to `out`).
+  virtual void report(PolicyFigures& /*out*/) const {}
 };
 
 }  // namespace wattsim::datacenter

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <vector>
 
 #include "datacenter/attribution.hpp"
+#include "datacenter/config.hpp"
 #include "datacenter/free_index.hpp"
 #include "models/cooling/cooling_plant.hpp"
 #include "models/heat/heat_reuse.hpp"
@@ -91,14 +93,21 @@ struct RunningJob {
   double checkpoint_remaining = 0.0;
   double checkpoint_dc_j = 0.0;
   bool has_checkpoint = false;  // this run started from one, or has written one since
+  double phase_start_j = 0.0;   // its DC energy when its restore or checkpoint began
   JobHistory history;
 };
+
+inline constexpr std::uint32_t kAnySite = 0xFFFFFFFFu;
 
 struct QueuedJob {
   workloads::Job job;
   std::uint64_t seq = 0;  // arrival order; stable handle while queued
   simcore::SimTime eligible;  // when it entered the queue: max(submit, earliest start)
   JobHistory history;         // of a job that ran before (suspended, or its node failed)
+  // A policy's hold (Actions::defer): out of the queue until this instant.
+  simcore::SimTime not_before = simcore::SimTime::min();
+  // The site a router sent it to (Actions::route), kAnySite when none did.
+  std::uint32_t site = kAnySite;
 };
 
 struct SiteState {
@@ -110,6 +119,14 @@ struct SiteState {
   simcore::Meter it, facility, dc, idle, jobs, busy_accelerators;
   simcore::StepCursor intensity;
   double intensity_g_per_kwh = 0.0;  // the current value, updated at each signal change
+  // The other basis's intensity (SiteConfig::other_intensity_g_per_kwh), when there is one:
+  // the integral of facility power x its intensity, in W x g/kWh x s, to other_since.
+  bool has_other_intensity = false;
+  simcore::StepCursor other_intensity;
+  double other_carbon = 0.0;
+  double other_k = 0.0;  // the intensity's integral to other_since
+  simcore::SimTime other_since, other_end;
+  std::array<const forecast::Forecast*, kSignalCount> forecasts{};
   std::unique_ptr<supply::SupplySite> supply;  // the settlement of facility power
   // The site's energy, carbon and cost shared among its jobs and idle; the settlement reports
   // its intervals to it.
@@ -129,11 +146,15 @@ struct SiteState {
 
 struct WorldState {
   simcore::SimTime now;
+  simcore::SimTime calendar_origin;  // the absolute UTC time (us since the epoch) of simulated time 0
   std::vector<NodeEntry> nodes;
   std::vector<SiteState> sites;
   FreeCapacity capacity;  // per node: free accelerators (0 unless the node is idle or busy)
   std::deque<QueuedJob> queue;  // eligible jobs (submitted, and past their earliest start), by seq
   std::vector<QueuedJob> suspended;  // suspended jobs, waiting for a resume
+  // Jobs a policy holds back (Actions::defer, Actions::route), by seq: out of the queue until
+  // their not_before.
+  std::map<std::uint64_t, QueuedJob> deferred;
   std::vector<RunningJob> running;  // by slot
   std::vector<SlotId> free_slots;
   std::size_t running_count = 0;

@@ -8,6 +8,17 @@
 
 namespace wattsim::datacenter {
 
+const char* signal_name(Signal s) {
+  switch (s) {
+    case Signal::kCarbon: return "carbon";
+    case Signal::kCarbonMarginal: return "carbon-marginal";
+    case Signal::kPrice: return "price";
+    case Signal::kRenewable: return "renewable";
+    case Signal::kOutsideTemp: return "outside-temperature";
+  }
+  return "?";
+}
+
 using simcore::Phase;
 using simcore::SimTime;
 
@@ -26,6 +37,7 @@ World::World(const WorldConfig& config, workloads::JobSource& source, Policy& po
     throw simcore::InputError("output.interval", "must be positive");
   }
   std::uint32_t racks = 0;
+  if (!config_.sites.empty()) state_.calendar_origin = config_.sites.front().supply.calendar_origin;
   state_.sites.reserve(config_.sites.size());
   for (std::uint32_t i = 0; i < config_.sites.size(); ++i) build_site(config_.sites[i], i, racks);
   std::vector<std::uint32_t> totals;
@@ -113,6 +125,15 @@ void World::build_site(const SiteConfig& c, std::uint32_t index, std::uint32_t& 
   site.pue = c.pue;
   site.intensity = simcore::StepCursor(c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
   site.intensity_g_per_kwh = site.intensity.value_at(SimTime::zero());
+  if (!c.other_intensity_g_per_kwh.empty() && c.other_intensity_g_per_kwh.start() <= SimTime::zero()) {
+    site.has_other_intensity = true;
+    site.other_intensity = simcore::StepCursor(c.other_intensity_g_per_kwh, c.other_intensity_repeats);
+    site.other_end = c.other_intensity_repeats ? SimTime::max() : c.other_intensity_g_per_kwh.end();
+    site.other_k = site.other_intensity.integral_to(SimTime::zero());
+  } else if (!c.other_intensity_g_per_kwh.empty()) {
+    site.other_carbon = kNaN;  // it starts after the run does
+  }
+  for (std::size_t i = 0; i < kSignalCount; ++i) site.forecasts[i] = c.forecasts[i].get();
   site.supply = std::make_unique<supply::SupplySite>(std::make_shared<const supply::SupplyConfig>(c.supply),
                                                      c.carbon_intensity_g_per_kwh, c.carbon_intensity_repeats);
   site.tree.set_listener(this);
@@ -284,6 +305,10 @@ void World::on_event(simcore::Simulation& sim, const simcore::Event& e) {
       break;
     case kListedFailure: fail_node(e.target, false); break;
     case kRepair: repair_node(e.target); break;
+    case kHoldEnd:
+      --holds_;
+      release_holds();
+      break;
     case kThrottleRelease: {
       throttle_rack(e.target, false);
       // Still above the limit after the hold: throttled again at once.
@@ -306,9 +331,9 @@ bool World::nothing_left() const {
   // Policies' timers and repairs keep the run going only while jobs wait for them (queued or
   // suspended): a timer set for later (an idle timeout, a daily switch) must not stretch a run
   // whose work is done.
-  const bool waiting = !state_.queue.empty() || !state_.suspended.empty();
+  const bool waiting = !state_.queue.empty() || !state_.suspended.empty() || !state_.deferred.empty();
   return !next_job_ && held_.empty() && state_.running_count == 0 && booting_ == 0 &&
-         (!waiting || (timers_ == 0 && repairs_ == 0));
+         (!waiting || (timers_ == 0 && repairs_ == 0 && holds_ == 0));
 }
 
 void World::schedule_signal(std::uint32_t site) {
@@ -403,7 +428,10 @@ void World::handle_arrival() {
 void World::enqueue(workloads::Job&& job) {
   queued_.set_power(state_.now, static_cast<double>(state_.queue.size() + 1));
   state_.queue.push_back(QueuedJob{std::move(job), next_seq_++, state_.now, {}});
-  policy_.on_arrival(view(), *this, state_.queue.back());
+  // A copy: a part may hold the job back or route it (taking it out of the queue) while the
+  // next part still reads it.
+  const QueuedJob arrived = state_.queue.back();
+  policy_.on_arrival(view(), *this, arrived);
   request_decision();
 }
 
@@ -428,6 +456,9 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   if (placement.empty()) throw std::logic_error("policy gave job " + std::to_string(job.id) + " an empty placement");
   std::uint64_t total = 0;
   const std::uint32_t site = state_.nodes.at(placement.parts.front().node).site;
+  if (it->site != kAnySite && it->site != site) {
+    throw std::logic_error("policy started job " + std::to_string(job.id) + " on another site than the one it was routed to");
+  }
   if (it->history.ran() && it->history.site != site) {
     throw std::logic_error("policy restarted job " + std::to_string(job.id) + " on another site than the one it ran on");
   }
@@ -495,6 +526,10 @@ void World::start(std::uint64_t seq, const Placement& placement) {
     r.history.remaining = r.job.work;
     ++started_;
     waits_s_.add((state_.now - r.eligible).to_seconds());
+    if (r.job.deadline) {
+      ++flexible_started_;
+      flexible_wait_s_ += (state_.now - r.eligible).to_seconds();
+    }
   }
   r.power_w = 0.0;
   r.energy_j = 0.0;
@@ -507,6 +542,7 @@ void World::start(std::uint64_t seq, const Placement& placement) {
   r.checkpoint_time = state_.now;
   r.has_checkpoint = r.history.restore;
   ++state_.running_count;
+  r.phase_start_j = 0.0;
   if (r.history.restore && r.job.restore_time > SimTime::zero()) {
     r.phase = JobPhase::kRestoring;
     r.phase_end = state_.now + r.job.restore_time;
@@ -574,6 +610,7 @@ void World::requeue(QueuedJob&& q) {
 
 void World::end_phase(SlotId slot) {
   RunningJob& r = state_.running[slot];
+  checkpoint_energy_j_ += job_energy_j(r) - r.phase_start_j;
   if (r.phase == JobPhase::kRestoring) {
     r.phase = JobPhase::kRunning;
     r.phase_end = SimTime::max();
@@ -608,6 +645,7 @@ void World::suspend(SlotId slot) {
   ++r.history.suspensions;
   ++suspensions_;
   r.phase = JobPhase::kCheckpointing;
+  r.phase_start_j = job_energy_j(r);
   r.phase_end = state_.now + r.job.checkpoint_time;
   if (r.job.checkpoint_time > SimTime::zero()) {
     r.completion = sim_.schedule_at(r.phase_end, Phase::kCompletion, kPhaseEnd, slot);
@@ -623,6 +661,92 @@ void World::resume(std::uint64_t seq) {
   QueuedJob q = std::move(*it);
   sus.erase(it);
   requeue(std::move(q));
+}
+
+QueuedJob& World::waiting_job(std::uint64_t seq, const char* what) {
+  auto& q = state_.queue;
+  const auto it = std::lower_bound(q.begin(), q.end(), seq, [](const QueuedJob& a, std::uint64_t s) { return a.seq < s; });
+  if (it != q.end() && it->seq == seq) return *it;
+  const auto d = state_.deferred.find(seq);
+  if (d != state_.deferred.end()) return d->second;
+  throw std::logic_error(std::string("policy ") + what + " job #" + std::to_string(seq) + ", which is neither queued nor deferred");
+}
+
+void World::defer(std::uint64_t seq, SimTime until) {
+  QueuedJob& job = waiting_job(seq, "deferred");
+  if (until == SimTime::max()) throw std::logic_error("policy deferred job " + std::to_string(job.job.id) + " forever");
+  auto d = state_.deferred.find(seq);
+  if (d == state_.deferred.end()) {  // in the queue: take it out
+    auto& q = state_.queue;
+    const auto it = std::lower_bound(q.begin(), q.end(), seq, [](const QueuedJob& a, std::uint64_t s) { return a.seq < s; });
+    d = state_.deferred.emplace(seq, std::move(*it)).first;
+    q.erase(it);
+    queued_.set_power(state_.now, static_cast<double>(q.size()));
+    request_decision();  // the queue changed: the jobs behind it may start now
+  }
+  d->second.not_before = until;
+  if (until <= state_.now) {
+    QueuedJob back = std::move(d->second);
+    state_.deferred.erase(d);
+    requeue(std::move(back));
+    return;
+  }
+  hold_ends_.emplace_back(until, seq);
+  std::push_heap(hold_ends_.begin(), hold_ends_.end(), std::greater<>());
+  if (!config_.horizon || until <= *config_.horizon) {
+    ++holds_;
+    sim_.schedule_at(until, Phase::kDecision, kHoldEnd);
+  }
+}
+
+void World::release_holds() {
+  while (!hold_ends_.empty() && hold_ends_.front().first <= state_.now) {
+    const auto [until, seq] = hold_ends_.front();
+    std::pop_heap(hold_ends_.begin(), hold_ends_.end(), std::greater<>());
+    hold_ends_.pop_back();
+    const auto d = state_.deferred.find(seq);
+    if (d == state_.deferred.end() || d->second.not_before != until) continue;  // released or held anew
+    QueuedJob back = std::move(d->second);
+    state_.deferred.erase(d);
+    requeue(std::move(back));
+  }
+}
+
+void World::route(std::uint64_t seq, std::uint32_t site, SimTime transfer_time, double transfer_energy_j) {
+  QueuedJob& q = waiting_job(seq, "routed");
+  if (site >= state_.sites.size()) {
+    throw std::logic_error("policy routed job " + std::to_string(q.job.id) + " to site " + std::to_string(site) + ", which does not exist");
+  }
+  if (q.history.ran()) {
+    throw std::logic_error("policy routed job " + std::to_string(q.job.id) + ", which has run (it resumes where it ran)");
+  }
+  if (!(transfer_energy_j >= 0.0) || transfer_time < SimTime::zero()) {
+    throw std::logic_error("policy routed job " + std::to_string(q.job.id) + " with a negative transfer");
+  }
+  // The data leaves from where it is: the home site, or the site a router sent it to before.
+  const std::uint32_t from = q.site != kAnySite ? q.site : std::min<std::uint32_t>(q.job.home_site, static_cast<std::uint32_t>(state_.sites.size() - 1));
+  q.site = site;
+  if (transfer_time > SimTime::zero() || transfer_energy_j > 0.0) {
+    ++transfers_;
+    transfer_energy_j_ += transfer_energy_j;
+    transfer_kg_ += transfer_energy_j / 3.6e9 * state_.sites[from].intensity_g_per_kwh;
+  }
+  defer(seq, std::max(q.not_before, state_.now + transfer_time));
+}
+
+void World::advance_other_carbon(SiteState& s) {
+  if (!s.has_other_intensity || state_.now <= s.other_since) return;
+  // The facility power held since other_since, times the integral of k over the span. A series
+  // that ends before the run does: the basis is not reported (NaN).
+  if (state_.now > s.other_end) {
+    s.has_other_intensity = false;
+    s.other_carbon = kNaN;
+    return;
+  }
+  const double k = s.other_intensity.integral_to(state_.now);
+  s.other_carbon += s.facility.power_w * (k - s.other_k);
+  s.other_k = k;
+  s.other_since = state_.now;
 }
 
 void World::schedule_failure(NodeId n) {
@@ -881,6 +1005,7 @@ void World::update_facility(std::uint32_t site) {
     p = feed + c.total_w + h.heat_pump_w;
   }
   total_facility_w_ += p - s.facility.power_w;
+  advance_other_carbon(s);
   s.facility.set_power(state_.now, p);
   s.supply->set_demand(state_.now, p);
   // Settle what is complete, so that the shares' terms resolve as time goes on (it never
@@ -1098,6 +1223,8 @@ SiteSummary& SiteSummary::operator+=(const SiteSummary& o) {
   thermal_violations += o.thermal_violations;
   thermal_violation_s += o.thermal_violation_s;
   carbon_location_kg += o.carbon_location_kg;
+  carbon_location_average_kg += o.carbon_location_average_kg;  // NaN where a site lacks the basis
+  carbon_location_marginal_kg += o.carbon_location_marginal_kg;
   jobs += o.jobs;
   idle += o.idle;
   supply.add(o.supply);
@@ -1153,10 +1280,21 @@ RunSummary World::summarise(SimTime end) {
   };
   for (const auto& q : state_.queue) emit_waiting(q);
   for (const auto& q : state_.suspended) emit_waiting(q);
+  for (const auto& [seq, q] : state_.deferred) emit_waiting(q);
   std::vector<QueuedJob> held = held_;
   std::sort(held.begin(), held.end(), [](const QueuedJob& a, const QueuedJob& b) { return held_after(b, a); });
   for (const auto& q : held) emit_waiting(q);
   sum.jobs_held = held_.size();
+  sum.flexible_jobs_started = flexible_started_;
+  sum.flexible_mean_wait_s = flexible_started_ > 0 ? flexible_wait_s_ / static_cast<double>(flexible_started_) : kNaN;
+  sum.checkpoint_energy_j = checkpoint_energy_j_;
+  for (const auto& r : state_.running) {  // a checkpoint or restore still under way at the end
+    if (r.active && r.phase != JobPhase::kRunning) sum.checkpoint_energy_j += job_energy_j(r) - r.phase_start_j;
+  }
+  sum.transfers = transfers_;
+  sum.transfer_energy_j = transfer_energy_j_;
+  sum.transfer_kg = transfer_kg_;
+  policy_.report(sum.policy_figures);
   sum.deadline_misses = deadline_misses_;
   sum.suspensions = suspensions_;
   sum.job_failures = job_failures_;
@@ -1181,7 +1319,7 @@ RunSummary World::summarise(SimTime end) {
   sum.jobs_started = started_;
   sum.jobs_completed = completed_;
   sum.jobs_running = state_.running_count;
-  sum.jobs_queued = state_.queue.size();
+  sum.jobs_queued = state_.queue.size() + state_.deferred.size();  // deferred jobs wait too
   sum.jobs_rejected = rejected_;
   sum.mean_wait_s = waits_s_.mean();
   sum.p95_wait_s = waits_s_.quantile(0.95);
@@ -1206,6 +1344,11 @@ RunSummary World::summarise(SimTime end) {
     out.supply = s.supply->flows();
     out.ledger = s.supply->ledger();
     out.carbon_location_kg = out.ledger.location_kg;
+    advance_other_carbon(s);
+    const double other_kg = s.has_other_intensity ? s.other_carbon / 3.6e9 : kNaN;  // W s g/kWh -> kg
+    const bool marginal = config_.sites[i].accounting_marginal;
+    out.carbon_location_average_kg = marginal ? other_kg : out.carbon_location_kg;
+    out.carbon_location_marginal_kg = marginal ? out.carbon_location_kg : other_kg;
     out.battery_full_cycles = s.supply->full_cycles();
     out.battery_capacity_j = s.supply->battery().capacity_j;
     const double span_s = end.to_seconds();

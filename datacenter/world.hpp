@@ -52,7 +52,10 @@ struct SiteSummary {
   Attributed jobs, idle;
   double psu_loss_j = 0, distribution_loss_j = 0, overhead_j = 0;
   double peak_facility_power_w = 0;
-  double carbon_location_kg = 0;
+  double carbon_location_kg = 0;  // on the accounting basis (carbon.accounting)
+  // Location-based carbon on each basis: the same as carbon_location_kg on the accounting
+  // basis; on the other, the integral of facility power x that series (NaN without one).
+  double carbon_location_average_kg = 0, carbon_location_marginal_kg = 0;
   // From the settlement and the carbon ledger.
   supply::Flows supply;
   carbon::LedgerTotals ledger;
@@ -98,7 +101,7 @@ struct RunSummary {
   simcore::SimTime end;       // the run covers [0, end]
   simcore::SimTime makespan;  // the last completion (0 when none)
   std::uint64_t jobs_submitted = 0, jobs_started = 0, jobs_completed = 0;
-  std::uint64_t jobs_running = 0, jobs_queued = 0, jobs_rejected = 0;
+  std::uint64_t jobs_running = 0, jobs_queued = 0, jobs_rejected = 0;  // queued: with the deferred
   // Jobs the workload's oversize filter dropped before they arrived (workload.oversize = "skip");
   // set by the caller that owns the filter, not by the world.
   std::uint64_t jobs_skipped_oversize = 0;
@@ -116,6 +119,18 @@ struct RunSummary {
   // lost to failures and redone counts once. Runs that finish different work compare per unit
   // of it.
   double work_done = 0;
+  // Jobs with a deadline (flexible work) that started, and their mean wait from eligibility
+  // (NaN when none started): the delay carbon-aware policies add.
+  std::uint64_t flexible_jobs_started = 0;
+  double flexible_mean_wait_s = kNaN;
+  // DC energy of jobs while they wrote a checkpoint on suspension or read one back on restart.
+  double checkpoint_energy_j = 0;
+  // Jobs a router sent to another site (Actions::route), the energy of moving their data, off
+  // the facilities' meters, and its carbon.
+  std::uint64_t transfers = 0;
+  double transfer_energy_j = 0, transfer_kg = 0;
+  // The policy's own figures (Policy::report).
+  PolicyFigures policy_figures;
   std::vector<SiteSummary> sites;
   SiteSummary total;  // sums; the peak is of the summed facility power
   std::uint64_t events = 0;
@@ -157,11 +172,13 @@ class World final : public Actions, private power::PowerTreeListener, private th
   void wake_at(simcore::SimTime when) override;
   void suspend(SlotId slot) override;
   void resume(std::uint64_t seq) override;
+  void defer(std::uint64_t seq, simcore::SimTime until) override;
+  void route(std::uint64_t seq, std::uint32_t site, simcore::SimTime transfer_time, double transfer_energy_j) override;
 
  private:
   enum EventKind : std::uint32_t {
     kArrival, kCompletion, kDecision, kSignal, kBootComplete, kTimer, kThrottleRelease, kRelease,
-    kPhaseEnd, kFailure, kRepair, kListedFailure
+    kPhaseEnd, kFailure, kRepair, kListedFailure, kHoldEnd
   };
   struct Snapshot {  // running integrals at the last measurement tick
     double dc_j = 0, it_j = 0, facility_j = 0, busy_s = 0, queued_s = 0, k = 0;
@@ -236,7 +253,7 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::uint64_t next_seq_ = 0;
   bool decision_due_ = false;      // something changed: the policy must decide at this instant
   bool decision_pending_ = false;  // ... and a decision event is queued for it
-  std::size_t booting_ = 0, timers_ = 0, repairs_ = 0;
+  std::size_t booting_ = 0, timers_ = 0, repairs_ = 0, holds_ = 0;
   std::uint32_t max_site_accelerators_ = 0;
   simcore::Meter queued_, total_facility_;
   double total_facility_w_ = 0.0;
@@ -246,6 +263,19 @@ class World final : public Actions, private power::PowerTreeListener, private th
   std::uint64_t suspensions_ = 0, job_failures_ = 0, node_failures_ = 0;
   double lost_work_ = 0.0, lost_energy_j_ = 0.0;
   double work_finished_ = 0.0;  // of finished jobs
+  std::uint64_t flexible_started_ = 0;
+  double flexible_wait_s_ = 0.0;
+  double checkpoint_energy_j_ = 0.0;
+  std::uint64_t transfers_ = 0;
+  double transfer_energy_j_ = 0.0, transfer_kg_ = 0.0;
+  // A queued or deferred job by seq (std::logic_error naming `what` when it is neither).
+  QueuedJob& waiting_job(std::uint64_t seq, const char* what);
+  // Returns the deferred jobs whose hold ends now to the queue.
+  void release_holds();
+  // Pending hold ends (a min-heap by time, then seq); stale entries are skipped.
+  std::vector<std::pair<simcore::SimTime, std::uint64_t>> hold_ends_;
+  // The other basis's carbon integral of a site up to now (before its facility power changes).
+  void advance_other_carbon(SiteState& s);
   std::vector<simcore::SimTime> node_mtbf_, node_repair_;  // per node (mtbf zero: never fails by chance)
   std::vector<simcore::SimTime> next_failure_;              // per node: its pending drawn failure
   std::optional<simcore::RandomStream> failure_rng_;

@@ -9,11 +9,13 @@ using datacenter::FreeCapacity;
 using datacenter::NodeId;
 using datacenter::Placement;
 
-bool best_fit(const ClusterView& view, const FreeCapacity& capacity, std::uint32_t accelerators, Placement& out) {
+bool best_fit(const ClusterView& view, const FreeCapacity& capacity, std::uint32_t accelerators, std::uint32_t site,
+              Placement& out) {
   out.clear();
   if (accelerators == 0) return false;
-  if (accelerators > view.max_node_accelerators()) return first_fit(view, capacity, accelerators, out);
-  const std::size_t n = best_fit_node(capacity, accelerators, 0, capacity.size());
+  if (accelerators > view.max_node_accelerators()) return first_fit(view, capacity, accelerators, site, out);
+  const NodeRange range = site_nodes(view, site);
+  const std::size_t n = best_fit_node(capacity, accelerators, range.first, range.last);
   if (n == ClusterView::kNone) return false;
   out.parts.push_back({static_cast<NodeId>(n), accelerators});
   return true;

@@ -22,8 +22,9 @@
 
 namespace wattsim::policies {
 
+// On `site` only unless it is datacenter::kAnySite (the search covers that site's nodes).
 bool best_fit(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-              datacenter::Placement& out);
+              std::uint32_t site, datacenter::Placement& out);
 
 using BestFitPlacement = FunctionPlacement<best_fit>;
 

@@ -215,7 +215,7 @@ bool ConservativeBackfillScheduler::may_fit(const ClusterView& view, std::size_t
 }
 
 bool ConservativeBackfillScheduler::find(const ClusterView& view, PlacementRule& placement, std::uint32_t g,
-                                         SimTime runtime, SimTime before, Reservation& out) {
+                                         std::uint32_t site, SimTime runtime, SimTime before, Reservation& out) {
   // The walk through time keeps the free accelerators per node in walk_ (O(1) a change) and
   // brings cur_'s index up to date only where a placement is asked for.
   SimTime t = view.now();
@@ -235,7 +235,7 @@ bool ConservativeBackfillScheduler::find(const ClusterView& view, PlacementRule&
       // The capacity free throughout [t, t + runtime) is at most the capacity at t: try that first.
       const SimTime end = add_saturating(t, runtime);
       std::size_t j = 0;
-      if (placement.place(view, cur_, g, out.placement) && may_fit(view, i, j = window_end(i, end), g)) {
+      if (placement.place(view, cur_, g, site, out.placement) && may_fit(view, i, j = window_end(i, end), g)) {
         scan_window(i, j);
         saved_.clear();
         for (const NodeId n : touched_) {
@@ -245,7 +245,7 @@ bool ConservativeBackfillScheduler::find(const ClusterView& view, PlacementRule&
           }
         }
         clear_window();
-        const bool ok = saved_.empty() || placement.place(view, cur_, g, out.placement);
+        const bool ok = saved_.empty() || placement.place(view, cur_, g, site, out.placement);
         for (const auto& [n, free] : saved_) cur_.set_free(n, free);
         if (ok) {
           out.start = t;
@@ -366,7 +366,7 @@ void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter
     const auto& q = view.queued(pos);
     while (k < kept_.size() && kept_[k].seq < q.seq) ++k;
     const Reservation* old = k < kept_.size() && kept_[k].seq == q.seq ? &kept_[k] : nullptr;
-    pending_.push_back({q.seq, q.job.accelerators, expected_runtime(q), old});
+    pending_.push_back({q.seq, q.job.accelerators, view.required_site(q), expected_runtime(q), old});
     if (old != nullptr) {
       ++matched;
       new_ahead = new_ahead || unreserved;
@@ -431,7 +431,7 @@ void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter
       w.placement = p.old->placement;
       have = fits(view, w);
     }
-    if (!have) have = find(view, placement, p.accelerators, p.runtime, SimTime::max(), w);
+    if (!have) have = find(view, placement, p.accelerators, p.site, p.runtime, SimTime::max(), w);
     if (!have) continue;
     if (w.start == now) {
       start_now(actions, w);
@@ -448,7 +448,7 @@ void ConservativeBackfillScheduler::schedule(const ClusterView& view, datacenter
     if (!held_[j]) continue;
     Reservation& w = work_[j];
     untake(w);
-    if (find(view, placement, pending_[j].accelerators, pending_[j].runtime, w.start, earlier)) {
+    if (find(view, placement, pending_[j].accelerators, pending_[j].site, pending_[j].runtime, w.start, earlier)) {
       w.start = earlier.start;
       w.end = earlier.end;
       std::swap(w.placement, earlier.placement);

@@ -75,6 +75,7 @@ class ConservativeBackfillScheduler final : public Scheduler {
   struct Pending {
     std::uint64_t seq;
     std::uint32_t accelerators;
+    std::uint32_t site;  // view.required_site: kAnySite, or the one it must run on
     simcore::SimTime runtime;
     const Reservation* old;  // its reservation from the last decision, or null
   };
@@ -97,10 +98,10 @@ class ConservativeBackfillScheduler final : public Scheduler {
   bool may_fit(const datacenter::ClusterView& view, std::size_t from, std::size_t to, std::uint32_t g);
   // Whether `r`'s placement fits the profile over [start, end) (start >= now).
   bool fits(const datacenter::ClusterView& view, const Reservation& r);
-  // The earliest reservation strictly before `before` for g accelerators and `runtime`:
-  // fills out.start/end/placement and returns true, or returns false.
-  bool find(const datacenter::ClusterView& view, PlacementRule& placement, std::uint32_t g, simcore::SimTime runtime,
-            simcore::SimTime before, Reservation& out);
+  // The earliest reservation strictly before `before` for g accelerators on `site` (kAnySite:
+  // any) and `runtime`: fills out.start/end/placement and returns true, or returns false.
+  bool find(const datacenter::ClusterView& view, PlacementRule& placement, std::uint32_t g, std::uint32_t site,
+            simcore::SimTime runtime, simcore::SimTime before, Reservation& out);
   // Whether some accelerators come back at t; the last instant before t at which some do (now
   // if none).
   bool releases_at(simcore::SimTime t) const;

@@ -31,7 +31,8 @@ SimTime expected_runtime(const workloads::Job& job) {
 
 }  // namespace
 
-bool EasyBackfillScheduler::reserve(const ClusterView& view, const workloads::Job& head, PlacementRule& placement) {
+bool EasyBackfillScheduler::reserve(const ClusterView& view, const datacenter::QueuedJob& head,
+                                    PlacementRule& placement) {
   future_ = view.capacity();  // O(nodes): a copy, then O(log nodes) per released accelerator
   ends_.clear();
   for (datacenter::SlotId s = 0; s < view.running_slots(); ++s) {
@@ -51,7 +52,7 @@ bool EasyBackfillScheduler::reserve(const ClusterView& view, const workloads::Jo
       for (const auto& a : view.running(ends_.back().second).accels) future_.add_free(a.node, 1);
       ends_.pop_back();
     }
-    if (placement.place(view, future_, head.accelerators, placement_)) {
+    if (placement.place(view, future_, head.job.accelerators, view.required_site(head), placement_)) {
       shadow_ = t;
       spare_at_shadow_.resize(future_.size());
       for (NodeId n = 0; n < future_.size(); ++n) spare_at_shadow_[n] = future_.free(n);
@@ -78,25 +79,26 @@ void EasyBackfillScheduler::build_beside(const ClusterView& view) {
 void EasyBackfillScheduler::schedule(const ClusterView& view, datacenter::Actions& actions, PlacementRule& placement) {
   while (view.queue_length() > 0) {
     const auto& head = view.queued(0);
-    if (!placement.place(view, view.capacity(), head.job.accelerators, placement_)) break;
+    if (!placement.place(view, view.capacity(), head.job.accelerators, view.required_site(head), placement_)) break;
     actions.start(head.seq, placement_);
   }
   if (view.queue_length() < 2) return;
   // Without a reservation (the head cannot run even when everything running has ended, e.g.
   // nodes are off) nothing can delay it: backfill whatever fits.
-  const bool reserved = reserve(view, view.queued(0).job, placement);
+  const bool reserved = reserve(view, view.queued(0), placement);
   beside_built_ = false;
   std::size_t scanned = 0;
   for (std::size_t pos = 1; pos < view.queue_length() && scanned < max_scan_; ++scanned) {
     const auto& job = view.queued(pos).job;
+    const std::uint32_t site = view.required_site(view.queued(pos));
     const bool ends_by_shadow = view.now() + expected_runtime(job) <= shadow_;
     bool ok = false;
     if (job.accelerators <= view.max_node_accelerators() && reserved && !ends_by_shadow) {
       // A single-node job past the shadow time: among the accelerators free now that the
       // reservation can spare.
       if (!beside_built_) build_beside(view);
-      ok = placement.place(view, beside_, job.accelerators, placement_);
-    } else if (placement.place(view, view.capacity(), job.accelerators, placement_)) {
+      ok = placement.place(view, beside_, job.accelerators, site, placement_);
+    } else if (placement.place(view, view.capacity(), job.accelerators, site, placement_)) {
       ok = !reserved || ends_by_shadow || fits_beside_reservation(placement_);
     }
     if (!ok) {

@@ -30,7 +30,7 @@ class EasyBackfillScheduler final : public Scheduler {
 
  private:
   // The shadow time and the free accelerators per node at it, minus the reservation.
-  bool reserve(const datacenter::ClusterView& view, const workloads::Job& head, PlacementRule& placement);
+  bool reserve(const datacenter::ClusterView& view, const datacenter::QueuedJob& head, PlacementRule& placement);
   // beside_: per node, the accelerators free now that the reservation can spare (built on
   // first use in a decision).
   void build_beside(const datacenter::ClusterView& view);

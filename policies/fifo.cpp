@@ -5,7 +5,7 @@ namespace wattsim::policies {
 void FifoScheduler::schedule(const datacenter::ClusterView& view, datacenter::Actions& actions, PlacementRule& placement) {
   while (view.queue_length() > 0) {
     const auto& head = view.queued(0);
-    if (!placement.place(view, view.capacity(), head.job.accelerators, placement_)) return;
+    if (!placement.place(view, view.capacity(), head.job.accelerators, view.required_site(head), placement_)) return;
     actions.start(head.seq, placement_);
   }
 }

@@ -9,26 +9,16 @@ using datacenter::NodeId;
 using datacenter::Placement;
 
 bool first_fit(const ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-               Placement& out) {
+               std::uint32_t site, Placement& out) {
   out.clear();
   if (accelerators == 0) return false;
-  if (accelerators <= view.max_node_accelerators()) {
-    const std::size_t n = capacity.first_with(accelerators);
-    if (n == ClusterView::kNone) return false;
-    out.parts.push_back({static_cast<NodeId>(n), accelerators});
-    return true;
-  }
-  for (std::uint32_t site = 0; site < view.site_count(); ++site) {
-    if (view.site_accelerators(site) < accelerators) continue;
-    const std::size_t first = view.site_first_node(site);
-    const std::size_t last = first + view.site_node_count(site);
-    std::uint32_t still = accelerators;
-    out.clear();
-    take_whole_nodes(capacity, first, last, still, out);
-    if (still == 0) return true;
-  }
-  out.clear();
-  return false;
+  if (accelerators > view.max_node_accelerators())
+    return whole_nodes_first_fit(view, capacity, accelerators, site, out);
+  const NodeRange range = site_nodes(view, site);
+  const std::size_t n = capacity.first_with(accelerators, range.first);
+  if (n >= range.last) return false;  // none, or only on a later site
+  out.parts.push_back({static_cast<NodeId>(n), accelerators});
+  return true;
 }
 
 }  // namespace wattsim::policies

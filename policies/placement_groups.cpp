@@ -31,6 +31,23 @@ void take_whole_nodes(const FreeCapacity& capacity, std::size_t from, std::size_
   }
 }
 
+bool whole_nodes_first_fit(const ClusterView& view, const FreeCapacity& capacity, std::uint32_t accelerators,
+                           std::uint32_t site, Placement& out) {
+  out.clear();
+  if (accelerators == 0) return false;
+  const SiteRange sites = sites_to_try(view, site);
+  for (std::uint32_t s = sites.first; s < sites.last; ++s) {
+    if (view.site_accelerators(s) < accelerators) continue;
+    const std::size_t first = view.site_first_node(s);
+    std::uint32_t still = accelerators;
+    out.clear();
+    take_whole_nodes(capacity, first, first + view.site_node_count(s), still, out);
+    if (still == 0) return true;
+  }
+  out.clear();
+  return false;
+}
+
 std::uint32_t whole_free_accelerators(const FreeCapacity& capacity, std::size_t from, std::size_t to) {
   std::uint32_t sum = 0;
   for (std::size_t n = capacity.first_whole(from); n < to; n = capacity.first_whole(n + 1)) sum += capacity.total(n);

@@ -53,6 +53,33 @@ inline std::size_t site_end(const datacenter::ClusterView& view, std::size_t n) 
   return static_cast<std::size_t>(view.site_first_node(site)) + view.site_node_count(site);
 }
 
+// The nodes [first, last) a placement for `site` may use: that site's, or every node for
+// datacenter::kAnySite.
+struct NodeRange {
+  std::size_t first = 0, last = 0;
+};
+inline NodeRange site_nodes(const datacenter::ClusterView& view, std::uint32_t site) {
+  if (site == datacenter::kAnySite) return NodeRange{0, view.node_count()};
+  const std::size_t first = view.site_first_node(site);
+  return NodeRange{first, first + view.site_node_count(site)};
+}
+
+// The sites [first, last) to try, in order, for a job that spans nodes: that one site, or every
+// site for datacenter::kAnySite.
+struct SiteRange {
+  std::uint32_t first = 0, last = 0;
+};
+inline SiteRange sites_to_try(const datacenter::ClusterView& view, std::uint32_t site) {
+  if (site == datacenter::kAnySite) return SiteRange{0, static_cast<std::uint32_t>(view.site_count())};
+  return SiteRange{site, site + 1};
+}
+
+// Places a job of g accelerators that spans nodes as first-fit does: the first site of
+// sites_to_try(view, site) whose whole free nodes hold g, its whole free nodes lowest index
+// first (the last one partly). Returns false with `out` empty when none holds it.
+bool whole_nodes_first_fit(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity,
+                           std::uint32_t accelerators, std::uint32_t site, datacenter::Placement& out);
+
 // A group as the helpers below see it, from a node on; a rule's group type derives from it and
 // adds what the rule ranks by.
 struct NodeGroup {
@@ -96,9 +123,9 @@ std::uint32_t collect_whole_groups(const datacenter::FreeCapacity& capacity, std
 }
 
 // Places a job of g = `accelerators` by ranked groups (thermal: racks, coolest inlet first;
-// power-headroom: PDUs, most headroom first):
+// power-headroom: PDUs, most headroom first), on `site` only unless it is kAnySite:
 //   - a job that fits on one node (g <= the largest node's accelerators): of the groups (of
-//     every site) with a node that has g free, the best-ranked (on ties the first in index
+//     every site allowed) with a node that has g free, the best-ranked (on ties the first in index
 //     order: lowest site, then position in the site); within it, best-fit (best_fit_node);
 //   - a larger job: the first site (in order) whose whole free nodes hold g; its groups with a
 //     whole free node in rank order (lowest index on ties), each giving its whole free nodes
@@ -111,15 +138,16 @@ std::uint32_t collect_whole_groups(const datacenter::FreeCapacity& capacity, std
 // once `groups` has grown to the most such groups of a site.
 template <typename Group, typename Key, typename Make, typename Before>
 bool place_in_ranked_groups(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity,
-                            std::uint32_t accelerators, datacenter::Placement& out, std::vector<Group>& groups,
-                            Key&& key, Make&& make, Before&& before) {
+                            std::uint32_t accelerators, std::uint32_t site, datacenter::Placement& out,
+                            std::vector<Group>& groups, Key&& key, Make&& make, Before&& before) {
   out.clear();
   const std::uint32_t g = accelerators;
   if (g == 0) return false;
   if (g <= view.max_node_accelerators()) {
+    const NodeRange range = site_nodes(view, site);
     bool found = false;
     Group best;
-    for (std::size_t n = capacity.first_with(g); n != datacenter::ClusterView::kNone;) {
+    for (std::size_t n = capacity.first_with(g, range.first); n < range.last;) {
       Group here = group_from<Group>(n, site_end(view, n), key, make);
       n = capacity.first_with(g, here.end);
       if (!found || before(here, best)) {
@@ -131,10 +159,11 @@ bool place_in_ranked_groups(const datacenter::ClusterView& view, const datacente
     out.parts.push_back({static_cast<datacenter::NodeId>(best_fit_node(capacity, g, best.begin, best.end)), g});
     return true;
   }
-  for (std::uint32_t site = 0; site < view.site_count(); ++site) {
-    if (view.site_accelerators(site) < g) continue;
-    const std::size_t first = view.site_first_node(site);
-    if (collect_whole_groups(capacity, first, first + view.site_node_count(site), groups, key, make) < g) continue;
+  const SiteRange sites = sites_to_try(view, site);
+  for (std::uint32_t s = sites.first; s < sites.last; ++s) {
+    if (view.site_accelerators(s) < g) continue;
+    const std::size_t first = view.site_first_node(s);
+    if (collect_whole_groups(capacity, first, first + view.site_node_count(s), groups, key, make) < g) continue;
     // The groups are in index order (begin is the index): ties keep it.
     std::sort(groups.begin(), groups.end(), [&](const Group& a, const Group& b) {
       if (before(a, b)) return true;

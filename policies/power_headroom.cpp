@@ -23,9 +23,9 @@ power::ElementId pdu_of(const ClusterView& view, std::size_t n) {
 }  // namespace
 
 bool PowerHeadroomPlacement::place(const ClusterView& view, const FreeCapacity& capacity, std::uint32_t accelerators,
-                                   Placement& out) {
+                                   std::uint32_t site, Placement& out) {
   return place_in_ranked_groups(
-      view, capacity, accelerators, out, groups_, [&](std::size_t n) { return pdu_of(view, n); },
+      view, capacity, accelerators, site, out, groups_, [&](std::size_t n) { return pdu_of(view, n); },
       [&](std::size_t n, power::ElementId pdu) {
         const auto& tree = view.power_tree(view.site_of(static_cast<NodeId>(n)));
         Group g;

@@ -126,7 +126,7 @@ std::size_t PriorityScheduler::next_queue() const {
 }
 
 bool PriorityScheduler::preempt_for(const ClusterView& view, datacenter::Actions& actions, PlacementRule& placement,
-                                    std::size_t q, std::uint32_t accelerators) {
+                                    std::size_t q, std::uint32_t accelerators, std::uint32_t site) {
   const Queue& mine = queues_[q];
   // Accelerators already on their way back (checkpoints being written) count as free.
   future_ = view.capacity();
@@ -135,7 +135,7 @@ bool PriorityScheduler::preempt_for(const ClusterView& view, datacenter::Actions
     if (!r.active || r.phase != datacenter::JobPhase::kCheckpointing) continue;
     for (const auto& a : r.accels) future_.add_free(a.node, 1);
   }
-  if (placement.place(view, future_, accelerators, placement_)) return true;
+  if (placement.place(view, future_, accelerators, site, placement_)) return true;
   // Candidates: running jobs of lighter queues, lightest queue first, latest start first.
   victims_.clear();
   for (SlotId s = 0; s < view.running_slots(); ++s) {
@@ -168,7 +168,7 @@ bool PriorityScheduler::preempt_for(const ClusterView& view, datacenter::Actions
     left[v] -= a;
     for (const auto& acc : r.accels) future_.add_free(acc.node, 1);
     victims_[taken++] = s;
-    if (!placement.place(view, future_, accelerators, placement_)) continue;
+    if (!placement.place(view, future_, accelerators, site, placement_)) continue;
     for (std::size_t i = 0; i < taken; ++i) {
       suspended_.push_back(view.running(victims_[i]).seq);
       actions.suspend(victims_[i]);
@@ -203,14 +203,14 @@ void PriorityScheduler::schedule(const ClusterView& view, datacenter::Actions& a
     if (r.active) queues_[queue_index(r.job.queue)].in_use += r.accels.size();
   }
   const std::size_t scan = std::min(view.queue_length(), max_scan_);
-  std::optional<std::pair<std::size_t, std::uint32_t>> preemptor;  // its queue and size
+  std::optional<std::tuple<std::size_t, std::uint32_t, std::uint32_t>> preemptor;  // its queue, size and site
   for (std::size_t pos = 0; pos < scan; ++pos) {
     const auto& j = view.queued(pos);
     const std::size_t q = queue_index(j.job.queue);
     if (preemptor_ && j.seq == *preemptor_) {
-      preemptor = std::make_pair(q, j.job.accelerators);
+      preemptor = std::make_tuple(q, j.job.accelerators, view.required_site(j));
     } else {
-      queues_[q].jobs.emplace_back(j.seq, j.job.accelerators);
+      queues_[q].jobs.emplace_back(j.seq, j.job.accelerators, view.required_site(j));
     }
   }
 
@@ -218,10 +218,10 @@ void PriorityScheduler::schedule(const ClusterView& view, datacenter::Actions& a
   // written, nothing else starts.
   if (preemptor_ && !preemptor) preemptor_.reset();  // it left the queue (or the scan)
   if (preemptor_) {
-    const auto [q, accelerators] = *preemptor;
+    const auto [q, accelerators, site] = *preemptor;
     Queue& own = queues_[q];
     const bool within_quota = !own.spec.quota || own.in_use + accelerators <= *own.spec.quota;
-    if (within_quota && placement.place(view, view.capacity(), accelerators, placement_)) {
+    if (within_quota && placement.place(view, view.capacity(), accelerators, site, placement_)) {
       actions.start(*preemptor_, placement_);
       own.in_use += accelerators;
     } else {
@@ -231,7 +231,7 @@ void PriorityScheduler::schedule(const ClusterView& view, datacenter::Actions& a
       }
       if (within_quota && coming) return;
       // Nothing on its way for it (or its queue is at its quota): it takes its turn again.
-      own.jobs.emplace_back(*preemptor_, accelerators);
+      own.jobs.emplace_back(*preemptor_, accelerators, site);
       std::sort(own.jobs.begin(), own.jobs.end());
     }
     preemptor_.reset();
@@ -239,18 +239,18 @@ void PriorityScheduler::schedule(const ClusterView& view, datacenter::Actions& a
 
   for (std::size_t q = next_queue(); q != std::numeric_limits<std::size_t>::max(); q = next_queue()) {
     Queue& queue = queues_[q];
-    const auto [seq, accelerators] = queue.jobs[queue.next];
+    const auto [seq, accelerators, site] = queue.jobs[queue.next];
     if (queue.spec.quota && queue.in_use + accelerators > *queue.spec.quota) {
       queue.passed = true;
       continue;
     }
-    if (placement.place(view, view.capacity(), accelerators, placement_)) {
+    if (placement.place(view, view.capacity(), accelerators, site, placement_)) {
       actions.start(seq, placement_);
       queue.in_use += accelerators;
       ++queue.next;
       continue;
     }
-    if (preempt_ && preempt_for(view, actions, placement, q, accelerators)) preemptor_ = seq;
+    if (preempt_ && preempt_for(view, actions, placement, q, accelerators, site)) preemptor_ = seq;
     return;
   }
 }

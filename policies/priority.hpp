@@ -55,17 +55,19 @@ class PriorityScheduler final : public Scheduler {
  private:
   struct Queue {
     QueueSpec spec;
-    std::uint64_t in_use = 0;                                   // accelerators held by its running jobs
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> jobs;  // (seq, accelerators), oldest first
-    std::size_t next = 0;                                       // into jobs
-    bool passed = false;                                        // at its quota for this decision
+    std::uint64_t in_use = 0;  // accelerators held by its running jobs
+    // (seq, accelerators, view.required_site), oldest first
+    std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> jobs;
+    std::size_t next = 0;  // into jobs
+    bool passed = false;   // at its quota for this decision
   };
   std::size_t queue_index(const std::string& name);
   // The queue whose turn it is, or npos.
   std::size_t next_queue() const;
-  // Suspends victims so that `accelerators` fit for queue `q`; false if it cannot.
+  // Suspends victims so that `accelerators` fit on `site` (kAnySite: any) for queue `q`; false
+  // if it cannot.
   bool preempt_for(const datacenter::ClusterView& view, datacenter::Actions& actions, PlacementRule& placement,
-                   std::size_t q, std::uint32_t accelerators);
+                   std::size_t q, std::uint32_t accelerators, std::uint32_t site);
 
   std::vector<Queue> queues_;
   std::unordered_map<std::string, std::size_t> index_;

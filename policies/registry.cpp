@@ -1,16 +1,23 @@
 #include "policies/registry.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "policies/cap_to_budget.hpp"
+#include "policies/carbon_cap.hpp"
+#include "policies/demand_response.hpp"
+#include "policies/renewable_following.hpp"
+#include "policies/carbon_forecast.hpp"
+#include "policies/carbon_threshold.hpp"
 #include "policies/dvfs_energy.hpp"
 #include "policies/conservative_backfill.hpp"
 #include "policies/easy_backfill.hpp"
 #include "policies/priority.hpp"
 #include "policies/sjf.hpp"
 #include "policies/fifo.hpp"
+#include "policies/geo_carbon.hpp"
 #include "policies/idle_off.hpp"
 #include "policies/static_cap.hpp"
 #include "policies/placement.hpp"
@@ -88,6 +95,16 @@ void register_builtin_policies(PolicyRegistry& registry) {
   // Managers: budgets and clocks.
   registry.add(cap_to_budget_info());
   registry.add(dvfs_energy_info());
+  // Managers: carbon, price and supply.
+  registry.add(renewable_following_info());
+  registry.add(carbon_cap_info());
+  registry.add(demand_response_info());
+  registry.add(carbon_threshold_info());
+  registry.add(carbon_forecast_info());
+  registry.add(price_forecast_info());
+  // Routers between sites.
+  registry.add(geo_carbon_info());
+  registry.add(follow_the_renewables_info());
 }
 
 const PolicyRegistry& builtin_policies() {
@@ -186,6 +203,20 @@ bool PolicyStack::powers_nodes_on() const {
   bool on = scheduler.info->powers_nodes_on || placement.info->powers_nodes_on;
   for (const auto& m : managers) on = on || m.info->powers_nodes_on;
   return on;
+}
+
+std::vector<std::string> PolicyStack::reads() const {
+  std::vector<std::string> out;
+  const auto add = [&](const PolicyChoice& c) {
+    for (const auto s : c.info->reads) {
+      const std::string name = datacenter::signal_name(s);
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+  };
+  add(scheduler);
+  add(placement);
+  for (const auto& m : managers) add(m);
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> PolicyStack::requirement_problems(

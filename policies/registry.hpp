@@ -32,6 +32,9 @@ struct ParamSpec {
   std::optional<simcore::Dimension> dimension;
   // For strings: the accepted values (empty: any).
   std::vector<std::string> choices;
+  // A string that names a file: a scenario resolves it against the scenario's folder, and
+  // `wattsim check` and the output guard count it among the inputs.
+  bool path = false;
 };
 
 // Parameter specs, for factories' info functions.
@@ -60,6 +63,14 @@ inline ParamSpec choice_param(std::string name, std::string default_value, std::
   p.choices = std::move(choices);
   return p;
 }
+inline ParamSpec path_param(std::string name, std::string description) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.default_value = std::string();
+  p.description = std::move(description);
+  p.path = true;
+  return p;
+}
 inline ParamSpec flag_param(std::string name, bool default_value, std::string description) {
   ParamSpec p;
   p.name = std::move(name);
@@ -77,6 +88,9 @@ struct PolicyInfo {
   std::string description;
   std::vector<ParamSpec> params;
   bool powers_nodes_on = false;  // whether it ever powers nodes on (nodes may then start off)
+  // The signals its decisions read (carbon, price, renewables and battery, weather): a demand
+  // that depends on them cannot be settled offline by `wattsim batch` over other supplies.
+  std::vector<datacenter::Signal> reads;
   // What the facility must have for it (a thermal model, PDUs, ...): the problem, or "" when
   // the facility has what it needs. Null: nothing needed.
   std::function<std::string(const datacenter::WorldConfig&, const Params&)> requires_;
@@ -128,6 +142,8 @@ struct PolicyStack {
   // is first-fit and there are no managers ("fifo").
   std::string label() const;
   bool powers_nodes_on() const;
+  // The signals any entry reads (PolicyInfo::reads), each once, by name: "carbon", "price", ...
+  std::vector<std::string> reads() const;
   // Problems of the facility for the stack's entries ("thermal needs a thermal model"), each
   // with where it was named.
   std::vector<std::pair<std::string, std::string>> requirement_problems(const datacenter::WorldConfig& world) const;

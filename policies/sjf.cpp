@@ -28,7 +28,7 @@ void SjfScheduler::schedule(const datacenter::ClusterView& view, datacenter::Act
   for (std::size_t pos = 0; pos < scan; ++pos) {
     const auto& q = view.queued(pos);
     const bool overdue = max_wait_ > SimTime::zero() && now - q.eligible >= max_wait_;
-    order_.push_back({overdue, expected_runtime(q.job), q.seq, q.job.accelerators});
+    order_.push_back({overdue, expected_runtime(q.job), q.seq, q.job.accelerators, view.required_site(q)});
   }
   std::sort(order_.begin(), order_.end(), [](const Candidate& a, const Candidate& b) {
     if (a.overdue != b.overdue) return a.overdue;
@@ -37,7 +37,7 @@ void SjfScheduler::schedule(const datacenter::ClusterView& view, datacenter::Act
     return a.seq < b.seq;
   });
   for (const Candidate& c : order_) {
-    if (placement.place(view, view.capacity(), c.accelerators, placement_)) {
+    if (placement.place(view, view.capacity(), c.accelerators, c.site, placement_)) {
       actions.start(c.seq, placement_);
     } else if (c.overdue) {
       return;  // it waits for capacity, and nothing behind it takes any

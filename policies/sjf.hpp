@@ -36,6 +36,7 @@ class SjfScheduler final : public Scheduler {
     simcore::SimTime runtime;  // expected
     std::uint64_t seq;
     std::uint32_t accelerators;
+    std::uint32_t site;  // view.required_site: kAnySite, or the one it must run on
   };
   simcore::SimTime max_wait_;
   std::size_t max_scan_;

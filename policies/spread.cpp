@@ -1,5 +1,7 @@
 #include "policies/spread.hpp"
 
+#include "policies/placement_groups.hpp"
+
 namespace wattsim::policies {
 
 using datacenter::ClusterView;
@@ -7,19 +9,20 @@ using datacenter::NodeId;
 using datacenter::Placement;
 
 bool spread(const ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-            Placement& out) {
+            std::uint32_t site, Placement& out) {
   out.clear();
   if (accelerators == 0) return false;
-  if (accelerators > view.max_node_accelerators()) return first_fit(view, capacity, accelerators, out);
-  std::size_t node = capacity.first_with(accelerators);
-  if (node == ClusterView::kNone) return false;
+  if (accelerators > view.max_node_accelerators()) return first_fit(view, capacity, accelerators, site, out);
+  const NodeRange range = site_nodes(view, site);
+  std::size_t node = capacity.first_with(accelerators, range.first);
+  if (node >= range.last) return false;
   // Some node has >= lo free; none has >= hi + 1. The lowest-index node with >= the largest
   // such lo has exactly lo free: the most of any node.
   std::uint32_t lo = accelerators, hi = view.max_node_accelerators();
   while (lo < hi) {
     const std::uint32_t mid = lo + (hi - lo + 1) / 2;
-    const std::size_t n = capacity.first_with(mid);
-    if (n != ClusterView::kNone) {
+    const std::size_t n = capacity.first_with(mid, range.first);
+    if (n < range.last) {
       lo = mid;
       node = n;
     } else {

@@ -15,8 +15,10 @@
 
 namespace wattsim::policies {
 
+// On `site` only unless it is datacenter::kAnySite (each probe starts at the site's first node
+// and a node past its end counts as none).
 bool spread(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-            datacenter::Placement& out);
+            std::uint32_t site, datacenter::Placement& out);
 
 using SpreadPlacement = FunctionPlacement<spread>;
 

@@ -41,6 +41,11 @@ void StackPolicy::on_thermal_violation(const ClusterView& v, Actions& a, std::ui
                                        const thermal::Violation& violation, bool started) {
   each([&](Part& p) { p.on_thermal_violation(v, a, site, violation, started); });
 }
+void StackPolicy::report(datacenter::PolicyFigures& out) const {
+  scheduler_->report(out);
+  for (const auto& m : managers_) m->report(out);
+}
+
 void StackPolicy::on_node_failure(const ClusterView& v, Actions& a, datacenter::NodeId node, bool repaired) {
   each([&](Part& p) { p.on_node_failure(v, a, node, repaired); });
 }

@@ -28,9 +28,12 @@ class PlacementRule {
   // Fills `out` and returns true when `accelerators` fit in `capacity` (free accelerators per
   // node: the view's own, or a copy with future releases added or a reservation taken out).
   // A job that fits on one node (accelerators <= view.max_node_accelerators()) never spans
-  // nodes; a larger one takes whole free nodes of one site. `out` is cleared on false.
+  // nodes; a larger one takes whole free nodes of one site. `site` is datacenter::kAnySite
+  // (any site) or a site index: then only that site's nodes are considered (callers pass
+  // view.required_site(q) for the job: where it ran before, or where a router sent it), and
+  // a rule must not scan other sites' nodes. `out` is cleared on false.
   virtual bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity,
-                     std::uint32_t accelerators, datacenter::Placement& out) = 0;
+                     std::uint32_t accelerators, std::uint32_t site, datacenter::Placement& out) = 0;
 };
 
 // Every hook of datacenter::Policy but schedule(), and after_schedule().
@@ -48,6 +51,8 @@ class Part {
                                     const thermal::Violation&, bool /*started*/) {}
   virtual void on_node_failure(const datacenter::ClusterView&, datacenter::Actions&, datacenter::NodeId,
                                bool /*repaired*/) {}
+  // At the end of the run: the part's own figures (datacenter::PolicyFigures).
+  virtual void report(datacenter::PolicyFigures& /*out*/) const {}
 };
 
 class Scheduler : public Part {
@@ -79,6 +84,7 @@ class StackPolicy : public datacenter::Policy {
                             const thermal::Violation& violation, bool started) override;
   void on_node_failure(const datacenter::ClusterView& v, datacenter::Actions& a, datacenter::NodeId node,
                        bool repaired) override;
+  void report(datacenter::PolicyFigures& out) const override;
 
   Scheduler& scheduler() { return *scheduler_; }
   PlacementRule& placement() { return *placement_; }

@@ -21,9 +21,10 @@ double inlet_c(const ClusterView& view, std::uint32_t site, std::uint32_t rack) 
 }  // namespace
 
 bool ThermalPlacement::place(const ClusterView& view, const FreeCapacity& capacity, std::uint32_t accelerators,
-                             Placement& out) {
+                             std::uint32_t site, Placement& out) {
   return place_in_ranked_groups(
-      view, capacity, accelerators, out, racks_, [&](std::size_t n) { return view.rack_of(static_cast<NodeId>(n)); },
+      view, capacity, accelerators, site, out, racks_,
+      [&](std::size_t n) { return view.rack_of(static_cast<NodeId>(n)); },
       [&](std::size_t n, std::uint32_t rack) {
         Rack r;
         r.inlet_c = inlet_c(view, view.site_of(static_cast<NodeId>(n)), rack);

@@ -29,7 +29,7 @@ namespace wattsim::policies {
 class ThermalPlacement final : public PlacementRule {
  public:
   bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-             datacenter::Placement& out) override;
+             std::uint32_t site, datacenter::Placement& out) override;
 
  private:
   struct Rack : NodeGroup {

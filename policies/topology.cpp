@@ -41,14 +41,15 @@ std::uint32_t TopologyPlacement::collect(const ClusterView& view, const FreeCapa
 }
 
 bool TopologyPlacement::place(const ClusterView& view, const FreeCapacity& capacity, std::uint32_t accelerators,
-                              Placement& out) {
-  if (accelerators <= view.max_node_accelerators()) return best_fit(view, capacity, accelerators, out);
+                              std::uint32_t site, Placement& out) {
+  if (accelerators <= view.max_node_accelerators()) return best_fit(view, capacity, accelerators, site, out);
   out.clear();
   const std::uint32_t g = accelerators;
-  for (std::uint32_t site = 0; site < view.site_count(); ++site) {
-    if (view.site_accelerators(site) < g) continue;
-    const std::size_t first = view.site_first_node(site);
-    if (collect(view, capacity, first, first + view.site_node_count(site)) < g) continue;
+  const SiteRange sites = sites_to_try(view, site);
+  for (std::uint32_t s = sites.first; s < sites.last; ++s) {
+    if (view.site_accelerators(s) < g) continue;
+    const std::size_t first = view.site_first_node(s);
+    if (collect(view, capacity, first, first + view.site_node_count(s)) < g) continue;
     std::uint32_t still = g;
 
     // 1. One rack: the tightest that holds g.

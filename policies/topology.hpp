@@ -31,7 +31,7 @@ namespace wattsim::policies {
 class TopologyPlacement final : public PlacementRule {
  public:
   bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t accelerators,
-             datacenter::Placement& out) override;
+             std::uint32_t site, datacenter::Placement& out) override;
 
  private:
   struct Rack : NodeGroup {   // whole_free is its W

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 #include <limits>
@@ -16,12 +17,12 @@ namespace {
 using simcore::SimTime;
 using workloads::Job;
 
-constexpr std::size_t kColumnCount = 15;
+constexpr std::size_t kColumnCount = 18;
 constexpr std::size_t kRequiredCount = 5;  // the first five names below
 constexpr std::array<std::string_view, kColumnCount> kNames = {
     "job_id",           "submit_s",   "gpus",       "duration_s", "util",  "beta",
     "earliest_start_s", "deadline_s", "estimate_s", "user",       "queue", "tags",
-    "checkpoint_s", "restore_s", "checkpoint_interval_s"};
+    "checkpoint_s", "restore_s", "checkpoint_interval_s", "preemptible", "data_gb", "home_site"};
 // What a cell of each column must hold, for messages (free-text columns accept anything).
 constexpr std::array<std::string_view, kColumnCount> kExpected = {
     "a whole number >= 0",
@@ -39,6 +40,9 @@ constexpr std::array<std::string_view, kColumnCount> kExpected = {
     "a number of seconds >= 0, or an empty cell",
     "a number of seconds >= 0, or an empty cell",
     "a number of seconds >= 0, or an empty cell",
+    "0, 1, false or true, or an empty cell",
+    "a number of GB >= 0, or an empty cell",
+    "a site index (whole number >= 0), or an empty cell",
 };
 
 // SimTime spans +-9.2e18 us; stay clear of the edge (messages quote this limit).
@@ -338,6 +342,25 @@ Job JobCsvReader::parse_row(std::string_view line) {
                                             : job.estimate) = t;
           break;
         }
+        case Column::kPreemptible:
+          if (field.empty() || field == "0" || field == "false") {
+            job.preemptible = false;
+          } else if (field == "1" || field == "true") {
+            job.preemptible = true;
+          } else {
+            fail_field(line, field, column);
+          }
+          break;
+        case Column::kDataGb:
+          if (field.empty()) break;
+          if (!parse_number(field, job.data_gb) || !(job.data_gb >= 0.0 && std::isfinite(job.data_gb))) {
+            fail_field(line, field, column);
+          }
+          break;
+        case Column::kHomeSite:
+          if (field.empty()) break;
+          if (!parse_whole(field, job.home_site)) fail_field(line, field, column);
+          break;
         case Column::kUser:
           job.user.assign(field);
           break;

@@ -11,6 +11,11 @@
 //   optional  beta         compute-bound fraction in [0, 1] (empty or absent: JobCsvOptions)
 //             earliest_start_s, deadline_s, estimate_s   seconds >= 0 (empty: none)
 //             user, queue, tags                          free text (empty: empty)
+//             checkpoint_s, restore_s, checkpoint_interval_s   seconds >= 0 (empty: JobCsvOptions)
+//             preemptible  1/true: the job may be suspended and resumed to move its work in
+//                          time; 0/false or empty: not (workloads/job.hpp)
+//             data_gb      GB of input data a router moves with the job, >= 0 (empty: 0)
+//             home_site    index of the site holding its data, whole number >= 0 (empty: 0)
 //
 //   job_id,submit_s,gpus,duration_s,util
 //   0,0.000,8,3600.000,0.9000       -> 8 accelerators, work 28,800 accelerator-seconds
@@ -82,6 +87,9 @@ class JobCsvReader : public workloads::JobSource {
     kCheckpoint,
     kRestore,
     kCheckpointInterval,
+    kPreemptible,
+    kDataGb,
+    kHomeSite,
   };
 
   void read_header();

@@ -111,6 +111,8 @@ std::optional<Job> JobGenerator::next() {
   j.work = draw_duration() * static_cast<double>(j.accelerators);
   j.utilisation = draw_uniform(spec_.utilisation, utilisation_);
   j.beta = draw_uniform(spec_.beta, beta_);
+  j.data_gb = spec_.data_gb;
+  j.home_site = spec_.home_site;
   j.queue = spec_.queue;
   j.checkpoint_time = spec_.checkpoint_defaults.checkpoint_time;
   j.restore_time = spec_.checkpoint_defaults.restore_time;

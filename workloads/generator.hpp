@@ -59,6 +59,8 @@ struct GeneratorSpec {
   std::optional<std::uint64_t> max_jobs;    // stop after this many
   std::optional<simcore::SimTime> until;    // no submissions at or after this time
   std::string queue;                        // copied into every job
+  double data_gb = 0.0;                     // copied into every job: its input data, GB
+  std::uint32_t home_site = 0;              // copied into every job: where that data is
   // Checkpoint write/read times and interval, copied into every job (workloads/job.hpp).
   Job checkpoint_defaults;
 };

@@ -34,6 +34,14 @@ struct Job {
   simcore::SimTime checkpoint_time = simcore::SimTime::minutes(1);
   simcore::SimTime restore_time = simcore::SimTime::minutes(1);
   simcore::SimTime checkpoint_interval;
+  // The job may be suspended and resumed to move its work in time (carbon-aware and
+  // demand-response managers suspend only such jobs), paying a checkpoint write and read each
+  // time. The priority scheduler's preemption goes by queue, not by this flag.
+  bool preemptible = false;
+  // Input data (GB) the job reads, kept at its home site (an index in the scenario's sites, 0:
+  // the first); a router that sends the job elsewhere moves it first.
+  double data_gb = 0.0;
+  std::uint32_t home_site = 0;
   std::string user, queue, tags;                   // free text; tags separated by ';'
 
   // Runtime at full speed, in seconds.

@@ -137,11 +137,15 @@ TEST_CASE("compare gives the same rows bit for bit with 1 and 2 workers, and eac
   CHECK(ra.at(0, "mean_wait_s") != ra.at(1, "mean_wait_s"));
   // Every /summary value of a run is a column, with its unit and description.
   const auto fifo_summary = a.summary("/runs/fifo/summary");
-  REQUIRE(ra.fields.size() == fifo_summary.size() + 1);
+  // (after seed and forecast_seed; fifo and easy-backfill report no policy figures of their own)
+  REQUIRE(ra.fields.size() == fifo_summary.size() + 2);
+  CHECK(ra.fields[1] == "forecast_seed");
+  CHECK(ra.at(0, "forecast_seed") == 1);
+  CHECK(ra.text(0, "varies") == "none");
   for (std::size_t i = 0; i < fifo_summary.size(); ++i) {
-    CHECK(ra.fields[i + 1] == fifo_summary[i].name);
-    CHECK(ra.units[i + 1] == fifo_summary[i].unit);
-    CHECK(std::bit_cast<std::uint64_t>(ra.values[i + 1]) == std::bit_cast<std::uint64_t>(fifo_summary[i].value));
+    CHECK(ra.fields[i + 2] == fifo_summary[i].name);
+    CHECK(ra.units[i + 2] == fifo_summary[i].unit);
+    CHECK(std::bit_cast<std::uint64_t>(ra.values[i + 2]) == std::bit_cast<std::uint64_t>(fifo_summary[i].value));
   }
   for (const char* key : {"work_done", "mean_slowdown", "lost_work", "node_failures", "suspensions"}) {
     INFO(key);
@@ -262,8 +266,14 @@ TEST_CASE("compare with --seeds runs each variant on consecutive seeds and print
   // Other seeds, other jobs; the same seed, the same jobs whatever the policy.
   CHECK(rows.at(0, "jobs_submitted") != rows.at(1, "jobs_submitted"));
   CHECK(rows.at(0, "jobs_submitted") == rows.at(3, "jobs_submitted"));
-  CHECK_THAT(r.output,
-             Contains("95 % interval over 3 seeds") && Contains("Student's t, 2 degrees of freedom") && Contains(" ±"));
+  for (std::size_t i = 0; i < 6; ++i) {
+    CHECK(rows.at(i, "forecast_seed") == 1);  // the scenario has no forecast.seed: the default
+    CHECK(rows.text(i, "varies") == "seed");
+  }
+  CHECK_THAT(r.output, Contains("95 % interval over 3 workload seeds") &&
+                           Contains("Student's t, 2 degrees of freedom") && Contains(" ±"));
+  // No flexible work, suspension, transfer or marginal figure: no carbon block.
+  CHECK_THAT(r.output, !Contains("carbon and flexible work"));
   // The work column by hand: mean ± t(0.975, 2) x s / sqrt(3), whole accelerator-hours.
   for (std::size_t v = 0; v < 2; ++v) {
     double x[3], mean = 0;
@@ -472,4 +482,209 @@ TEST_CASE("batch takes --jobs, and --threads as its other name", "[app][e2e][com
   const auto compare_help = test::wattsim("compare --help");
   CHECK_THAT(compare_help.output,
              Contains("--jobs") && Contains("--policy") && Contains("--vary") && Contains("--seeds"));
+}
+
+namespace {
+
+// A row of a hand-built table: the values the carbon block reads, the rest absent (NaN).
+app::CompareRow carbon_row(const std::string& variant, double seed, std::map<std::string, double> values) {
+  app::CompareRow row;
+  row.variant = variant;
+  row.policy = variant;
+  row.group = "/runs/" + variant;
+  row.seed = seed;
+  row.values = std::move(values);
+  return row;
+}
+
+std::size_t widest(const std::string& text) {
+  std::size_t widest = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t n = 0;
+    for (const char c : line) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // characters, not bytes
+    widest = std::max(widest, n);
+  }
+  return widest;
+}
+
+}  // namespace
+
+TEST_CASE("the carbon and flexible work block: paired savings and added delay over forecast-error seeds",
+          "[app][compare]") {
+  // Two variants, two forecast-error seeds each.
+  app::CompareTable t;
+  t.varies = "forecast_seed";
+  const double kNaN = std::nan("");
+  t.rows = {
+      carbon_row("fifo", 7, {{"carbon_location_kg", 1000}, {"carbon_operational_kg", 900},
+                             {"carbon_location_average_kg", 1000}, {"carbon_location_marginal_kg", kNaN},
+                             {"flexible_jobs_started", 4}, {"flexible_mean_wait_s", 3600}, {"suspensions", 0},
+                             {"checkpoint_energy_kwh", 0}, {"transfers", 0}}),
+      carbon_row("fifo", 7, {{"carbon_location_kg", 1400}, {"carbon_operational_kg", 1300},
+                             {"carbon_location_average_kg", 1400}, {"carbon_location_marginal_kg", kNaN},
+                             {"flexible_jobs_started", 4}, {"flexible_mean_wait_s", 7200}, {"suspensions", 0},
+                             {"checkpoint_energy_kwh", 0}, {"transfers", 0}}),
+      carbon_row("carbon", 7, {{"carbon_location_kg", 800}, {"carbon_operational_kg", 760},
+                               {"carbon_location_average_kg", 800}, {"carbon_location_marginal_kg", kNaN},
+                               {"flexible_jobs_started", 4}, {"flexible_mean_wait_s", 10800}, {"suspensions", 2},
+                               {"checkpoint_energy_kwh", 1.5}, {"transfers", 0}}),
+      carbon_row("carbon", 7, {{"carbon_location_kg", 1300}, {"carbon_operational_kg", 1200},
+                               {"carbon_location_average_kg", 1300}, {"carbon_location_marginal_kg", kNaN},
+                               {"flexible_jobs_started", 4}, {"flexible_mean_wait_s", 18000}, {"suspensions", 4},
+                               {"checkpoint_energy_kwh", 2.5}, {"transfers", 0}}),
+  };
+  REQUIRE(t.seeds() == 2);
+  const std::string text = app::format_compare_table(t);
+  INFO(text);
+  CHECK_THAT(text, Contains("95 % interval over 2 forecast-error seeds") && Contains("carbon and flexible work") &&
+                       Contains("loc. saved kg") && Contains("oper. saved kg") && Contains("loc. avg t") &&
+                       Contains("added delay h") && Contains("suspensions") && Contains("ckpt kWh"));
+  // Only the bases some run has; transfers only when some run moved data.
+  CHECK_THAT(text, !Contains("loc. marg.") && !Contains("transfer"));
+  // Location carbon saved, paired: seed 1 1000 - 800 = 200, seed 2 1400 - 1300 = 100; mean 150,
+  // s = 70.71, half-width 12.706 x 70.71 / sqrt(2) = 635.3. (Unpaired, the variant's own spread
+  // (800, 1300: s = 353.6) would give ±3,176.5.)
+  CHECK_THAT(text, Contains("150.0 ±635.3") && !Contains("3,176.5"));
+  // Operational: 900 - 760 = 140, 1300 - 1200 = 100; mean 120, s = 28.28, 12.706 x 20 = 254.1.
+  CHECK_THAT(text, Contains("120.0 ±254.1"));
+  // The first variant saves nothing against itself.
+  CHECK_THAT(text, Contains("0.0 ±0.0"));
+  // Location carbon on the average basis, not paired: (1,000 + 1,400) / 2 = 1,200 and (800 + 1,300) / 2 = 1,050 kg, in t.
+  CHECK_THAT(text, Contains("1.200 ±") && Contains("1.050 ±"));
+  // Added delay: 10800 - 3600 = 7200 s, 18000 - 7200 = 10800 s; mean 9000 s = 2.5 h,
+  // s = 2545.6 s, 12.706 x 1800 s = 22870.8 s = 6.353 h.
+  CHECK_THAT(text, Contains("2.500 ±6.353"));
+  // Suspensions 2, 4: 3 ± 12.706 x 1 = 13; checkpoint energy 1.5, 2.5 kWh: 2.000 ± 6.353.
+  CHECK_THAT(text, Contains("3 ±13") && Contains("2.000 ±6.353"));
+  CHECK(widest(text) <= 120);
+
+  // Without flexible work, suspensions, transfers or a marginal figure: no block.
+  for (auto& row : t.rows) row.values = {{"carbon_location_kg", 1000}, {"flexible_jobs_started", 0}};
+  CHECK_THAT(app::format_compare_table(t), !Contains("carbon and flexible work"));
+}
+
+TEST_CASE("the carbon block shows the marginal basis and transfers when a run has them, within 120 characters",
+          "[app][compare]") {
+  app::CompareTable t;
+  const double kNaN = std::nan("");
+  t.rows = {
+      carbon_row("fifo", 7, {{"carbon_location_kg", 500}, {"carbon_operational_kg", 450},
+                             {"carbon_location_average_kg", 500}, {"carbon_location_marginal_kg", 700},
+                             {"flexible_jobs_started", 0}, {"flexible_mean_wait_s", kNaN}, {"suspensions", 0},
+                             {"checkpoint_energy_kwh", 0}, {"transfers", 0}, {"transfer_energy_kwh", 0}}),
+      carbon_row("a-rather-long-variant-name", 7,
+                 {{"carbon_location_kg", 300}, {"carbon_operational_kg", 280},
+                  {"carbon_location_average_kg", 300}, {"carbon_location_marginal_kg", 650},
+                  {"flexible_jobs_started", 0}, {"flexible_mean_wait_s", kNaN}, {"suspensions", 0},
+                  {"checkpoint_energy_kwh", 0}, {"transfers", 3}, {"transfer_energy_kwh", 12}}),
+  };
+  const std::string text = app::format_compare_table(t);
+  INFO(text);
+  CHECK_THAT(text, Contains("carbon and flexible work") && Contains("loc. avg kg") && Contains("loc. marg. kg") &&
+                       Contains("transfers") && Contains("transfer kWh") &&
+                       Contains("on the average and on the marginal basis"));
+  // One seed: saved 500 - 300 = 200 kg location, 450 - 280 = 170 kg operational; no interval.
+  CHECK_THAT(text, Contains("200.0") && Contains("170.0") && !Contains("±"));
+  // Nine columns do not fit in 120 characters: carbon, then flexible work, each with its header.
+  std::size_t headers = 0;
+  for (auto at = text.find("\nvariant"); at != std::string::npos; at = text.find("\nvariant", at + 1)) ++headers;
+  CHECK(headers == 4);  // energy, service, carbon, flexible work
+  CHECK(widest(text) <= 120);
+  // No flexible job started anywhere: the added delay is "-", not 0.
+  CHECK_THAT(text, Contains("added delay"));
+}
+
+TEST_CASE("compare --forecast-seeds replicates the forecast error, not the workload; with --seeds it is refused",
+          "[app][e2e][compare]") {
+  test::TempDir dir("compare-forecast-seeds");
+  const std::string scenario =
+      small_scenario(dir, R"(,
+  "forecast": {"model": "noisy", "error": "5 %", "seed": 5})");
+  const std::string out = dir.file("f.h5");
+  const auto r = test::wattsim("compare " + scenario + kTwoPolicies + " --forecast-seeds 2 --jobs 2 -o " + out);
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  const results::ResultReader reader(out);
+  const auto rows = reader.records("/compare/summary");
+  REQUIRE(rows.rows() == 4);
+  const double forecast_seeds[] = {5, 6, 5, 6};  // the scenario's forecast.seed + 0, 1
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(rows.at(i, "seed") == 7);  // the workload stays the scenario's
+    CHECK(rows.at(i, "forecast_seed") == forecast_seeds[i]);
+    CHECK(rows.text(i, "varies") == "forecast_seed");
+    CHECK(rows.text(i, "group") == std::string(i < 2 ? "/runs/fifo" : "/runs/easy") + "/forecast-seed-" +
+                                        std::to_string(static_cast<int>(forecast_seeds[i])));
+    CHECK(reader.contains(rows.text(i, "group") + "/summary"));
+  }
+  // The same workload in every run.
+  CHECK(rows.at(0, "jobs_submitted") == rows.at(1, "jobs_submitted"));
+  CHECK(reader.records("/compare/timing").at(1, "forecast_seed") == 6);
+  const auto table = app::read_compare_table(reader);
+  CHECK(table.varies == "forecast_seed");
+  CHECK(table.rows[1].forecast_seed == 6);
+  CHECK_THAT(r.output, Contains("x 2 forecast-error seeds") && Contains("95 % interval over 2 forecast-error seeds"));
+  // fifo reads no forecast: its rows are the same but for forecast_seed.
+  const auto row_values = [&](const results::ResultReader::Records& rec, std::size_t row) {
+    std::vector<double> v;
+    for (const auto& f : rec.fields) {
+      if (f != "forecast_seed") v.push_back(rec.at(row, f));
+    }
+    return bits(v);
+  };
+  CHECK(row_values(rows, 0) == row_values(rows, 1));
+
+  // The seed reaches the runs: over a real carbon series with flexible jobs, carbon-forecast on
+  // noisy forecasts decides differently with forecast seeds 5 and 6, and fifo does not.
+  const std::string carbon = dir.file("f-carbon.h5");
+  const auto c = test::wattsim(
+      "compare " + scenario +
+      " --set start=2023-06-01T00:00:00Z --set 'carbon={\"intensity\": {\"csv\": \"" +
+      test::source_path("scenarios/data/carbon/US-CAL-CISO_2023_hourly.csv") +
+      "\", \"time_column\": \"Datetime (UTC)\", \"value_column\": \"Carbon Intensity gCO\u2082eq/kWh (LCA)\", "
+      "\"unit\": \"g/kWh\"}}' --set 'forecast={\"model\": \"noisy\", \"error\": \"5 %\", \"seed\": 5}' "
+      "--set 'workload.flexibility={\"slack\": [\"2 h\", \"12 h\"], \"share\": 0.6, \"preemptible_share\": 0.5}' "
+      "--policy fifo=fifo --policy cf='{\"scheduler\": \"fifo\", \"managers\": [\"carbon-forecast\"]}' "
+      "--forecast-seeds 2 --jobs 2 -o " + carbon);
+  INFO(c.output);
+  REQUIRE(c.status == 0);
+  const auto crows = results::ResultReader(carbon).records("/compare/summary");
+  REQUIRE(crows.rows() == 4);
+  CHECK(row_values(crows, 0) == row_values(crows, 1));
+  CHECK(row_values(crows, 2) != row_values(crows, 3));
+  // carbon-forecast's own figures are columns though the first variant (fifo) has none: NaN there.
+  std::size_t figures = 0;
+  for (const auto& f : crows.fields) {
+    if (f.rfind("policy_carbon_forecast_", 0) != 0) continue;
+    ++figures;
+    CHECK(std::isnan(crows.at(0, f)));
+    CHECK(std::isfinite(crows.at(2, f)));
+  }
+  CHECK(figures > 0);
+  // Flexible jobs started: the carbon block is printed.
+  CHECK(crows.at(0, "flexible_jobs_started") > 0);
+  CHECK_THAT(c.output, Contains("carbon and flexible work") && Contains("loc. saved"));
+
+  // One spread at a time, refused before anything runs.
+  const std::string both = dir.file("both.h5");
+  const auto refused =
+      test::wattsim("compare " + scenario + kTwoPolicies + " --seeds 2 --forecast-seeds 2 -o " + both);
+  INFO(refused.output);
+  CHECK(refused.status == 2);
+  CHECK_THAT(refused.output, Contains("--seeds, --forecast-seeds") && Contains("one spread at a time"));
+  CHECK_FALSE(fs::exists(both));
+  // A signal with its own seed would not see forecast.seed: refused, not replicated in vain (the
+  // same scenario without --forecast-seeds is valid).
+  const std::string own_seed = " --set 'forecast={\"model\": \"noisy\", \"carbon\": {\"seed\": 3}}'";
+  REQUIRE(test::wattsim("check " + scenario + own_seed).status == 0);
+  const auto own = test::wattsim("compare " + scenario + kTwoPolicies + own_seed + " --forecast-seeds 2 -o " + both);
+  INFO(own.output);
+  CHECK(own.status == 2);
+  CHECK_THAT(own.output, Contains("forecast.carbon.seed") && Contains("--forecast-seeds varies forecast.seed"));
+  CHECK_FALSE(fs::exists(both));
+  // Nor may a variant set forecast.seed itself.
+  const auto vary = test::wattsim("compare " + scenario + " --vary forecast.seed=1,2 --forecast-seeds 2 -o " + both);
+  INFO(vary.output);
+  CHECK(vary.status == 2);
+  CHECK_THAT(vary.output, Contains("--vary forecast.seed: --forecast-seeds sets forecast.seed itself"));
 }

@@ -1,7 +1,13 @@
 #include "app/scenario.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
 
+#include "app/batch.hpp"
+#include "datacenter/config.hpp"
+#include "models/forecast/forecast.hpp"
+#include "policies/registry.hpp"
 #include "simcore/calendar.hpp"
 #include "simcore/error.hpp"
 #include "tests/app/cli_helpers.hpp"
@@ -459,4 +465,266 @@ TEST_CASE("a generator size larger than the largest site is an error at that siz
   // "skip" is for trace rows: a generator's sizes are known before the run.
   CHECK(errors_of(scenario, {"workload.oversize=skip"}).size() == 2);
   CHECK(errors_of(scenario, {"workload.generator[1].sizes=[[1, 1], [64, 1]]"}).empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: forecasts, flexibility, data and home sites, the batch guard.
+
+namespace {
+
+// Hourly carbon intensity over two days from 2023-01-01: x(h) = 100 + 10 h g/kWh (h = 0..47).
+std::string hourly_intensity_csv() {
+  std::string out = "time,intensity\n";
+  for (int h = 0; h < 48; ++h) {
+    char row[64];
+    std::snprintf(row, sizeof row, "2023-01-%02dT%02d:00:00Z,%d\n", 1 + h / 24, h % 24, 100 + 10 * h);
+    out += row;
+  }
+  return out;
+}
+
+const datacenter::SiteConfig& only_site(const app::Scenario& sc) {
+  REQUIRE(sc.world.sites.size() == 1);
+  return sc.world.sites[0];
+}
+
+const forecast::Forecast* forecast_of(const datacenter::SiteConfig& site, datacenter::Signal s) {
+  return site.forecasts[static_cast<std::size_t>(s)].get();
+}
+
+// One site, two days, the hourly intensity above, a constant price of 0.1 per kWh; the
+// forecast given by --set.
+const char* kForecastScenario = R"({
+  "start": "2023-01-01T00:00:00Z",
+  "horizon": "2 d",
+  "facility": {"racks": [{"node": "DGX-H100"}]},
+  "carbon": {"intensity": {"csv": "intensity.csv"}},
+  "supply": {"price": 0.1},
+  "workload": {"generator": {"mean_interarrival": "1 h", "sizes": [[8, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}}
+})";
+
+}  // namespace
+
+TEST_CASE("forecast: one model for every signal a site has, null for the signals it lacks", "[app][scenario][forecast]") {
+  test::TempDir dir("forecast");
+  dir.write("intensity.csv", hourly_intensity_csv());
+  const std::string file = dir.write("s.json", kForecastScenario);
+  using datacenter::Signal;
+  const SimTime h = SimTime::hours(1);
+
+  // Absent: perfect for every present signal (the resolved document says so).
+  const auto plain = app::load_scenario(file);
+  CHECK(plain.resolved["forecast"] == json({{"model", "perfect"}}));
+  const auto* perfect = forecast_of(only_site(plain), Signal::kCarbon);
+  REQUIRE(perfect != nullptr);
+  CHECK(perfect->value(SimTime::zero(), 10 * h) == 200.0);  // x(10 h) = 100 + 10 x 10
+  CHECK(perfect->issue_independent());
+
+  const auto sc = app::load_scenario(file, {R"(forecast={"model": "noisy", "error": "5 %"})"});
+  const auto& site = only_site(sc);
+  // Present: the average intensity (the CSV) and the price; absent: the marginal intensity,
+  // renewables (no generators) and the outside temperature (no weather).
+  const auto* carbon = forecast_of(site, Signal::kCarbon);
+  const auto* price = forecast_of(site, Signal::kPrice);
+  REQUIRE(carbon != nullptr);
+  REQUIRE(price != nullptr);
+  CHECK(forecast_of(site, Signal::kCarbonMarginal) == nullptr);
+  CHECK(forecast_of(site, Signal::kRenewable) == nullptr);
+  CHECK(forecast_of(site, Signal::kOutsideTemp) == nullptr);
+  // Noisy: the future is off the truth (sigma = 5 % of the mean 335 = 16.75 g/kWh; equality
+  // has probability 0), within 8 sigma = 134; the past is the truth.
+  const double future = carbon->value(SimTime::zero(), 10 * h);
+  CHECK(future != 200.0);
+  CHECK(std::fabs(future - 200.0) < 134.0);
+  CHECK(carbon->value(20 * h, 10 * h) == 200.0);
+  CHECK(carbon->truth().value_at(10 * h) == 200.0);
+  CHECK(price->value(SimTime::zero(), 10 * h) != 0.1);  // sigma 0.005
+  CHECK(price->value(SimTime::zero(), 10 * h) == Approx(0.1).margin(0.04));
+  CHECK(carbon->issue_independent());  // noisy, growth fixed
+  // The error's own seed: the same seed gives the same forecast, another seed another.
+  const auto again = app::load_scenario(file, {R"(forecast={"model": "noisy", "error": "5 %"})"});
+  CHECK(forecast_of(only_site(again), Signal::kCarbon)->value(SimTime::zero(), 10 * h) == future);
+  const auto seeded = app::load_scenario(file, {R"(forecast={"model": "noisy", "error": "5 %", "seed": 2})"});
+  CHECK(forecast_of(only_site(seeded), Signal::kCarbon)->value(SimTime::zero(), 10 * h) != future);
+}
+
+TEST_CASE("forecast: a signal's own object overrides the fields around it; a site's own forecast replaces the top level",
+          "[app][scenario][forecast]") {
+  test::TempDir dir("forecast_override");
+  dir.write("intensity.csv", hourly_intensity_csv());
+  // One issue, made at 0 h: 999 g/kWh from 10 h on.
+  dir.write("carbon_forecast.csv", "time,issued_at,value\n2023-01-01T10:00:00Z,2023-01-01T00:00:00Z,999\n");
+  const std::string file = dir.write("s.json", kForecastScenario);
+  using datacenter::Signal;
+  const SimTime h = SimTime::hours(1);
+
+  // Persistence for carbon: issued at 25 h, 30 h is forecast as x(30 h - 24 h) = x(6 h) = 160
+  // (the truth there is 400). The price keeps noisy but grows with the lead time (sqrt), so its
+  // forecast depends on the issue time.
+  const auto sc = app::load_scenario(
+      file, {R"(forecast={"model": "noisy", "error": "5 %", "carbon": {"model": "persistence"}, "price": {"growth": "sqrt"}})"});
+  const auto* carbon = forecast_of(only_site(sc), Signal::kCarbon);
+  const auto* price = forecast_of(only_site(sc), Signal::kPrice);
+  REQUIRE(carbon != nullptr);
+  REQUIRE(price != nullptr);
+  CHECK(carbon->value(25 * h, 30 * h) == 160.0);
+  CHECK(carbon->truth().value_at(30 * h) == 400.0);
+  CHECK_FALSE(price->issue_independent());
+  // The constant price is one step that has started at 0 h: its lead time is 0, so with sqrt
+  // growth the forecast is the truth (with the top level's fixed growth it is off, as above).
+  CHECK(price->value(SimTime::zero(), 10 * h) == 0.1);
+
+  // A file for carbon only, relative to the scenario's folder: 999 from 10 h as issued at 0 h;
+  // before 10 h that issue says nothing and the truth at the issue time, x(0) = 100, is held.
+  // The price, without an object of its own, keeps the top level's perfect model.
+  const auto filed = app::load_scenario(file, {R"(forecast={"carbon": {"model": "file", "csv": "carbon_forecast.csv"}})"});
+  const auto* from_file = forecast_of(only_site(filed), Signal::kCarbon);
+  REQUIRE(from_file != nullptr);
+  CHECK(from_file->value(SimTime::zero(), 12 * h) == 999.0);
+  CHECK(from_file->value(SimTime::zero(), 5 * h) == 100.0);
+  CHECK(forecast_of(only_site(filed), Signal::kPrice)->value(SimTime::zero(), 10 * h) == 0.1);
+
+  // Two sites: "a" takes the top-level noisy forecast, "b" its own perfect one.
+  const auto sites = app::load_scenario(dir.write("sites.json", R"({
+    "start": "2023-01-01T00:00:00Z",
+    "horizon": "2 d",
+    "forecast": {"model": "noisy", "error": "5 %"},
+    "sites": [
+      {"name": "a", "facility": {"racks": [{"node": "DGX-H100"}]}, "carbon": {"intensity": {"csv": "intensity.csv"}}},
+      {"name": "b", "facility": {"racks": [{"node": "DGX-H100"}]}, "carbon": {"intensity": {"csv": "intensity.csv"}},
+       "forecast": {"model": "perfect"}}
+    ],
+    "workload": {"generator": {"mean_interarrival": "1 h", "sizes": [[8, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}}
+  })"));
+  REQUIRE(sites.world.sites.size() == 2);
+  CHECK(forecast_of(sites.world.sites[0], Signal::kCarbon)->value(SimTime::zero(), 10 * h) != 200.0);
+  CHECK(forecast_of(sites.world.sites[1], Signal::kCarbon)->value(SimTime::zero(), 10 * h) == 200.0);
+}
+
+TEST_CASE("forecast, flexibility and generator mistakes are errors at their JSON path", "[app][scenario][forecast][errors]") {
+  test::TempDir dir("forecast_errors");
+  dir.write("intensity.csv", hourly_intensity_csv());
+  const std::string file = dir.write("s.json", R"({
+    "start": "2023-01-01T00:00:00Z",
+    "horizon": "2 d",
+    "sites": [
+      {"name": "north", "facility": {"racks": [{"node": "DGX-H100"}]}, "carbon": {"intensity": {"csv": "intensity.csv"}}},
+      {"name": "south", "facility": {"racks": [{"node": "DGX-H100"}]}, "carbon": {"intensity": "300 g/kWh"},
+       "supply": {"price": 0.1}}
+    ],
+    "workload": {"generator": {"mean_interarrival": "1 h", "sizes": [[8, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}}}
+  })");
+  REQUIRE(errors_of(file).empty());
+
+  const auto model = errors_of(file, {R"(sites[0].forecast={"model": "noisey"})"});
+  REQUIRE(model.size() == 1);
+  CHECK(model[0].where == "sites[0].forecast.model");
+  CHECK_THAT(model[0].message, Contains("is \"noisey\"") && Contains("did you mean \"noisy\""));
+
+  // "north" has no price series: a price override there is an error; "south" has one.
+  const auto price = errors_of(file, {R"(sites[0].forecast={"price": {"model": "noisy"}})"});
+  REQUIRE(price.size() == 1);
+  CHECK(price[0].where == "sites[0].forecast.price");
+  CHECK_THAT(price[0].message, Contains("no price series"));
+  CHECK(errors_of(file, {R"(sites[1].forecast={"price": {"model": "noisy"}})"}).empty());
+
+  // The file model without a file: one error per signal the site has ("north": carbon only).
+  const auto no_csv = errors_of(file, {R"(sites[0].forecast={"model": "file"})"});
+  REQUIRE(no_csv.size() == 1);
+  CHECK(no_csv[0].where == "sites[0].forecast");
+  CHECK_THAT(no_csv[0].message, Contains("needs \"csv\""));
+
+  const auto slack = errors_of(file, {R"(workload.flexibility={"queue": "train", "slack": ["48 h", "12 h"]})"});
+  REQUIRE(slack.size() == 1);
+  CHECK(slack[0].where == "workload.flexibility[0].slack");
+  CHECK_THAT(slack[0].message, Contains("maximum is below its minimum"));
+
+  const auto home = errors_of(file, {"workload.generator.home_site=nort"});
+  REQUIRE(home.size() == 1);
+  CHECK(home[0].where == "workload.generator.home_site");
+  CHECK_THAT(home[0].message, Contains("names no site (\"nort\")") && Contains("did you mean \"north\""));
+}
+
+TEST_CASE("workload.flexibility gives the jobs of its queue deadlines; generators carry data and a home site",
+          "[app][scenario][flexibility]") {
+  test::TempDir dir("flexibility");
+  const std::string file = dir.write("s.json", R"({
+    "horizon": "10 d",
+    "sites": [{"name": "north", "facility": {"racks": [{"node": "DGX-H100"}]}},
+              {"name": "south", "facility": {"racks": [{"node": "DGX-H100"}]}}],
+    "workload": {
+      "flexibility": [{"queue": "train", "slack": ["12 h", "48 h"], "preemptible_share": 1}],
+      "generator": [
+        {"mean_interarrival": "1 h", "sizes": [[8, 1]], "durations": {"lognormal": {"median": "2 h", "sigma": 0}},
+         "jobs": 30, "queue": "train", "data": "500 GB", "home_site": "south"},
+        {"mean_interarrival": "1 h", "sizes": [[1, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}},
+         "jobs": 30, "queue": "serve", "data": "1 TiB"}
+      ]}
+  })");
+  const auto sc = app::load_scenario(file);
+  REQUIRE(sc.workload.flexibility.size() == 1);
+  CHECK(sc.workload.flexibility[0].slack_min == SimTime::hours(12));
+  CHECK(sc.workload.flexibility[0].slack_max == SimTime::hours(48));
+  CHECK(sc.resolved["workload"]["flexibility"].is_array());  // a single rule resolves to an array of one
+  CHECK(sc.resolved["workload"]["flexibility"][0]["share"] == 1.0);
+  auto source = sc.make_job_source(nullptr);
+  int train = 0, serve = 0;
+  while (auto j = source->next()) {
+    if (j->queue == "train") {
+      ++train;
+      // deadline = submit + 2 h (the duration at full speed) + slack, slack in [12 h, 48 h]
+      REQUIRE(j->deadline.has_value());
+      const SimTime slack = *j->deadline - j->submit - SimTime::hours(2);
+      CHECK(slack >= SimTime::hours(12));
+      CHECK(slack <= SimTime::hours(48));
+      CHECK(j->preemptible);
+      CHECK(j->data_gb == 500.0);
+      CHECK(j->home_site == 1);  // "south"
+    } else {
+      ++serve;
+      CHECK(j->queue == "serve");
+      CHECK_FALSE(j->deadline.has_value());  // no rule for its queue
+      CHECK_FALSE(j->preemptible);
+      CHECK(j->data_gb == Approx(1099.511627776));  // 2^40 B in GB
+      CHECK(j->home_site == 0);  // the default: the first site
+    }
+  }
+  CHECK(train == 30);
+  CHECK(serve == 30);
+}
+
+TEST_CASE("batch refuses a demand whose policy reads carbon, unless --allow-policy-feedback", "[app][scenario][batch]") {
+  const auto& info = policies::builtin_policies().get("carbon-threshold");
+  REQUIRE_FALSE(info.reads.empty());
+  test::TempDir dir("feedback");
+  const auto demand = [&](const std::string& policy) {
+    return dir.write("demand.json", R"({
+      "horizon": "1 d",
+      "facility": {"racks": [{"node": "DGX-H100"}]},
+      "carbon": {"intensity": "300 g/kWh"},
+      "policy": )" + policy + R"(,
+      "workload": {"generator": {"mean_interarrival": "2 h", "sizes": [[8, 1]], "durations": {"lognormal": {"median": "1 h", "sigma": 0}}, "jobs": 3}}
+    })");
+  };
+  const std::string batch = dir.write("batch.json", R"({
+    "demand": {"scenario": "demand.json"},
+    "regions": {"X": {"intensity": 300}},
+    "list": [{"region": "X"}]
+  })");
+
+  demand(R"({"managers": ["carbon-threshold"]})");
+  std::vector<simcore::Diagnostic> refused;
+  try {
+    app::check_batch_file(batch);
+  } catch (const simcore::InputError& e) {
+    refused = e.diagnostics();
+  }
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].where == "demand.scenario");
+  CHECK_THAT(refused[0].message, Contains("policy \"") && Contains("reads carbon, carbon-marginal") &&
+                                     Contains("--allow-policy-feedback"));
+  CHECK(app::check_batch_file(batch, false, true) == 1);  // warns on stderr and goes on: one variant
+
+  demand(R"({"name": "easy-backfill"})");  // reads nothing: accepted without the flag
+  CHECK(app::check_batch_file(batch) == 1);
 }

@@ -68,6 +68,8 @@ TEST_CASE("a suspended job keeps its progress exactly and is charged its checkpo
   // On its GPUs for 160 + 930 = 1090 s at 8 x 400 W + 500 W of host = 3700 W.
   CHECK_THAT(row.dc_energy_j, WithinRel(3700.0 * 1090.0, 1e-12));
   CHECK(row.lost_work == 0.0);
+  // The checkpoint (60 s) and its read-back (30 s) at 3700 W.
+  CHECK_THAT(sum.checkpoint_energy_j, WithinRel(3700.0 * 90.0, 1e-12));
 }
 
 TEST_CASE("a job suspended without checkpoint costs resumes where it stopped", "[datacenter][interruptions]") {

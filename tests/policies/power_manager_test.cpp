@@ -54,6 +54,10 @@ struct LoggingActions final : datacenter::Actions {
   }
   void suspend(datacenter::SlotId s) override { inner.suspend(s); }
   void resume(std::uint64_t seq) override { inner.resume(seq); }
+  void defer(std::uint64_t seq, simcore::SimTime until) override { inner.defer(seq, until); }
+  void route(std::uint64_t seq, std::uint32_t site, simcore::SimTime transfer, double energy_j) override {
+    inner.route(seq, site, transfer, energy_j);
+  }
 };
 
 // A manager run through LoggingActions.

@@ -174,12 +174,12 @@ TEST_CASE("conservative backfilling reserves on arrival and moves reservations e
 // capacity, a signal say, may refuse for a while).
 struct RefusingFirstFit : policies::PlacementRule {
   bool place(const datacenter::ClusterView& view, const datacenter::FreeCapacity& capacity, std::uint32_t g,
-             datacenter::Placement& out) override {
+             std::uint32_t site, datacenter::Placement& out) override {
     if (view.now() >= SimTime::seconds(50) && view.now() < SimTime::seconds(150)) {
       out.clear();
       return false;
     }
-    return policies::first_fit(view, capacity, g, out);
+    return policies::first_fit(view, capacity, g, site, out);
   }
 };
 

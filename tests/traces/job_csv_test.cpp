@@ -158,6 +158,33 @@ TEST_CASE("checkpoint columns override the workload's defaults, cell by cell", "
   CHECK_THROWS_AS(reader.next(), simcore::InputError);  // a negative time
 }
 
+TEST_CASE("the preemptible column: 0/1, false/true or empty, anything else a located error",
+          "[traces][job_csv]") {
+  const TempDir dir;
+  const std::string header = "job_id,submit_s,gpus,duration_s,util,preemptible\n";
+  const std::string path = dir.write("pre.csv", header +
+                                                    "1,0,1,10,1,1\n"
+                                                    "2,0,1,10,1,0\n"
+                                                    "3,0,1,10,1,true\n"
+                                                    "4,0,1,10,1,false\n"
+                                                    "5,0,1,10,1,\n");
+  const auto jobs = read_all(path);
+  REQUIRE(jobs.size() == 5);
+  CHECK(jobs[0].preemptible);
+  CHECK_FALSE(jobs[1].preemptible);
+  CHECK(jobs[2].preemptible);
+  CHECK_FALSE(jobs[3].preemptible);
+  CHECK_FALSE(jobs[4].preemptible);  // empty: the default, not preemptible
+  // Without the column no job is preemptible.
+  CHECK_FALSE(read_all(dir.write("none.csv", kHeader + "1,0,1,10,1\n")).front().preemptible);
+  for (const std::string bad : {"yes", "2", "TRUE", " 1"}) {
+    const std::string bad_path = dir.write("bad.csv", header + "1,0,1,10,1," + bad + "\n");
+    const auto error = error_of(bad_path);
+    CHECK(error.where == bad_path + ":2:12");  // "1,0,1,10,1," is 11 characters
+    CHECK(error.message == "preemptible is \"" + bad + "\"; expected 0, 1, false or true, or an empty cell");
+  }
+}
+
 TEST_CASE("times are exact to the microsecond", "[traces][job_csv]") {
   const TempDir dir;
   const std::string path =
@@ -239,7 +266,7 @@ TEST_CASE("header errors: missing, duplicated, unknown and quoted columns, all a
     CHECK(errors[0].message ==
           "unknown column \"submit_sec\"; expected one of job_id, submit_s, gpus, duration_s, util, beta, "
           "earliest_start_s, deadline_s, estimate_s, user, queue, tags, checkpoint_s, restore_s, "
-                            "checkpoint_interval_s; did you mean \"submit_s\"?");
+                            "checkpoint_interval_s, preemptible, data_gb, home_site; did you mean \"submit_s\"?");
     CHECK(errors[1].where == path + ":1:1");
     CHECK(errors[1].message ==
           "missing required column \"submit_s\"; expected all of job_id, submit_s, gpus, duration_s, util");
@@ -477,5 +504,26 @@ TEST_CASE("a deadline the job cannot meet is an error at the deadline", "[traces
     const std::string before = dir.write("before.csv", header + "0,100,2,50,1,10,90\n");
     CHECK_THAT(error_of(before).message,
                Catch::Matchers::Contains("before the job may start (submit_s 100); expected at least 150"));
+  }
+}
+
+TEST_CASE("the data_gb and home_site columns: empty is 0, anything else checked", "[traces][jobs]") {
+  TempDir dir;
+  const std::string header = "job_id,submit_s,gpus,duration_s,util,data_gb,home_site\n";
+  const auto jobs = read_all(dir.write("ok.csv", header + "0,0,1,10,1,250.5,2\n1,1,1,10,1,,\n"));
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0].data_gb == 250.5);
+  CHECK(jobs[0].home_site == 2);
+  CHECK(jobs[1].data_gb == 0.0);
+  CHECK(jobs[1].home_site == 0);
+  for (const std::string bad : {"-1,0", "inf,0", "x,0"}) {
+    const auto errors = errors_of(dir.write("bad.csv", header + "0,0,1,10,1," + bad + "\n"));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message.find("data_gb is") == 0);
+  }
+  for (const std::string bad : {"1,-1", "1,1.5"}) {
+    const auto errors = errors_of(dir.write("bad.csv", header + "0,0,1,10,1," + bad + "\n"));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message.find("home_site is") == 0);
   }
 }
