@@ -69,6 +69,10 @@ class ClusterView {
   // The free-capacity index itself, to copy for "what if" questions.
   const FreeCapacity& capacity() const { return s_.capacity; }
 
+  // Moves whenever an accelerator's power cap or clock limit, or a node's failed state, changes:
+  // what a policy derives from them (the fleet's slowest speed) holds while it stays.
+  std::uint64_t limits_version() const { return s_.limits_version; }
+
   // Sites.
   std::size_t site_count() const { return s_.sites.size(); }
   std::uint32_t site_first_node(std::uint32_t site) const { return s_.sites[site].first_node; }

@@ -147,6 +147,9 @@ struct SiteState {
 struct WorldState {
   simcore::SimTime now;
   simcore::SimTime calendar_origin;  // the absolute UTC time (us since the epoch) of simulated time 0
+  // Counts changes of any accelerator's cap or clock limit and of any node's failed state, so
+  // that a policy can keep what it derives from them until the count moves.
+  std::uint64_t limits_version = 0;
   std::vector<NodeEntry> nodes;
   std::vector<SiteState> sites;
   FreeCapacity capacity;  // per node: free accelerators (0 unless the node is idle or busy)

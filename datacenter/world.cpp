@@ -803,6 +803,7 @@ void World::fail_node(NodeId n, bool drawn) {
   }
   e.node.power_off();
   e.failed = true;
+  ++state_.limits_version;
   update_node(n);
   const SimTime repaired = state_.now + node_repair_[n];
   if (!config_.horizon || repaired <= *config_.horizon) {
@@ -816,6 +817,7 @@ void World::fail_node(NodeId n, bool drawn) {
 void World::repair_node(NodeId n) {
   --repairs_;
   state_.nodes[n].failed = false;
+  ++state_.limits_version;
   power_on(n);
   policy_.on_node_failure(view(), *this, n, true);
   schedule_failure(n);
@@ -1035,6 +1037,7 @@ void World::set_power_cap(NodeId node, std::uint32_t accelerator, double cap_w) 
   NodeEntry& e = state_.nodes.at(node);
   if (accelerator >= e.owner.size()) throw std::logic_error("policy capped accelerator " + std::to_string(accelerator) + " of " + node_text(node) + ", which does not exist");
   e.node.set_power_cap(accelerator, cap_w);
+  ++state_.limits_version;
   update_node(node);
   if (e.owner[accelerator] != kNoSlot) refresh_job(e.owner[accelerator]);
 }
@@ -1043,6 +1046,7 @@ void World::set_pstate_limit(NodeId node, std::uint32_t accelerator, std::size_t
   NodeEntry& e = state_.nodes.at(node);
   if (accelerator >= e.owner.size()) throw std::logic_error("policy limited accelerator " + std::to_string(accelerator) + " of " + node_text(node) + ", which does not exist");
   e.node.set_pstate_limit(accelerator, max_pstate);
+  ++state_.limits_version;
   update_node(node);
   if (e.owner[accelerator] != kNoSlot) refresh_job(e.owner[accelerator]);
 }

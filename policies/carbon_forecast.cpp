@@ -1,6 +1,7 @@
 #include "policies/carbon_forecast.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -69,24 +70,31 @@ CarbonForecast::Score CarbonForecast::score_at(const datacenter::ClusterView& vi
 
 SimTime CarbonForecast::best_start(const Score& score, SimTime now, SimTime latest, SimTime runtime, double* value,
                                    const Room* room) {
-  std::vector<SimTime> bps;
-  score.breakpoints(now, now, latest + runtime, bps);
+  // Scratch vectors kept between calls (one arrival after another: no allocation per job).
+  thread_local std::vector<SimTime> bps, starts, ends, candidates;
+  bps.clear();
+  score.breakpoints(now, now, latest + runtime, bps);  // ascending
   if (room != nullptr) {
     // The feasible starts are closed intervals bounded by bucket boundaries k w (a run from
     // there leaves bucket k - 1) and k w - R (a run to there stays out of bucket k).
     const std::int64_t w = room->width().us();
+    const std::size_t first = bps.size();
     for (std::int64_t k = now.us() / w + 1; k * w < (latest + runtime).us(); ++k) bps.push_back(SimTime::from_us(k * w));
+    std::inplace_merge(bps.begin(), bps.begin() + static_cast<std::ptrdiff_t>(first), bps.end());
   }
-  std::vector<SimTime> candidates;
-  candidates.reserve(2 * bps.size() + 2);
-  candidates.push_back(now);
-  candidates.push_back(latest);
+  // Candidates: now, latest, every breakpoint b and every b - R strictly between them; two
+  // ascending runs merged (O(n), no sort).
+  starts.clear();
+  ends.clear();
   for (const SimTime b : bps) {
-    if (b > now && b < latest) candidates.push_back(b);
+    if (b > now && b < latest) starts.push_back(b);
     const SimTime s = b - runtime;
-    if (s > now && s < latest) candidates.push_back(s);
+    if (s > now && s < latest) ends.push_back(s);
   }
-  std::sort(candidates.begin(), candidates.end());
+  candidates.clear();
+  candidates.push_back(now);
+  std::merge(starts.begin(), starts.end(), ends.begin(), ends.end(), std::back_inserter(candidates));
+  if (latest > now) candidates.push_back(latest);
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   SimTime best = now;
   double best_value = std::numeric_limits<double>::infinity();

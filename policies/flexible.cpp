@@ -21,8 +21,9 @@ SimTime latest_start(const datacenter::QueuedJob& q, double speed, SimTime margi
 }
 
 double SlowestSpeed::get(const datacenter::ClusterView& view) {
-  if (view.now() == at_) return speed_;
-  at_ = view.now();
+  if (known_ && view.limits_version() == version_) return speed_;
+  known_ = true;
+  version_ = view.limits_version();
   speed_ = 1.0;
   for (datacenter::NodeId n = 0; n < view.node_count(); ++n) {
     if (view.accelerator_spec(n) == nullptr || view.failed(n)) continue;

@@ -4,8 +4,8 @@
 //
 // The runtime counted is the job's work left at the speed of the slowest accelerator the
 // fleet offers now (the caps and clock limits in force; a job may land on any of them), plus
-// the checkpoint read of a job that resumes. The slowest speed is recomputed once per instant
-// at which it is asked (O(accelerators)).
+// the checkpoint read of a job that resumes. The slowest speed is recomputed (O(accelerators))
+// only after a cap, clock limit or node failure changed it.
 
 #include <cstddef>
 #include <cstdint>
@@ -29,13 +29,15 @@ simcore::SimTime expected_runtime(const datacenter::QueuedJob& q, double speed);
 simcore::SimTime latest_start(const datacenter::QueuedJob& q, double speed, simcore::SimTime margin);
 
 // The lowest relative speed any up accelerator of the fleet offers a fully compute-bound job
-// now (beta = 1, the most sensitive), cached per instant.
+// now (beta = 1, the most sensitive), recomputed only when a cap, a clock limit or a node's
+// failed state has changed since (ClusterView::limits_version).
 class SlowestSpeed {
  public:
   double get(const datacenter::ClusterView& view);
 
  private:
-  simcore::SimTime at_ = simcore::SimTime::min();
+  bool known_ = false;
+  std::uint64_t version_ = 0;  // ClusterView::limits_version() when it was computed
   double speed_ = 1.0;
 };
 
