@@ -167,6 +167,23 @@ std::string field_count_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " field" : " fields");
 }
 
+void check_row_fields(const LineReader& lines, std::string_view line, const std::vector<std::string_view>& fields,
+                      std::size_t columns, const std::string& prefix) {
+  if (fields.size() != columns) {
+    const char* at = fields.size() > columns ? fields[columns].data() : line.data() + line.size();
+    throw simcore::InputError(lines.where(column_of(line, at)), prefix + "row has " + field_count_text(fields.size()) +
+                                                                    "; expected " + std::to_string(columns) +
+                                                                    ", one per header column");
+  }
+  for (const std::string_view field : fields) {
+    if (!field.empty() && field.front() == '"') {
+      throw simcore::InputError(lines.where(column_of(line, field.data())),
+                                prefix + "field starts with a double quote; quoted CSV fields are not supported, "
+                                         "expected a bare value");
+    }
+  }
+}
+
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string text;
   for (const auto& name : names) {

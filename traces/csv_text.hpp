@@ -86,6 +86,11 @@ std::string duration_text(simcore::SimTime span);
 // "1 field", "3 fields".
 std::string field_count_text(std::size_t count);
 
+// Checks a split row of a headed CSV file: one field per header column, none quoted. Throws
+// simcore::InputError at the row's file:line:column, its message after `prefix`.
+void check_row_fields(const LineReader& lines, std::string_view line, const std::vector<std::string_view>& fields,
+                      std::size_t columns, const std::string& prefix);
+
 // `names` as `"a", "b", "c"`.
 std::string quoted_list(const std::vector<std::string>& names);
 

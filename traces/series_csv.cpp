@@ -230,20 +230,7 @@ simcore::StepSeries read_series_csv(const std::string& path, const SeriesCsvOpti
   while (lines.next(line)) {
     if (line.empty()) continue;
     split_fields(line, ',', fields);
-    if (fields.size() != header.size()) {
-      const char* at = fields.size() > header.size() ? fields[header.size()].data() : line.data() + line.size();
-      throw InputError(lines.where(column_of(line, at)), prefix + "row has " + field_count_text(fields.size()) +
-                                                             "; expected " + std::to_string(header.size()) +
-                                                             ", one per header column");
-    }
-    for (const std::string_view field : fields) {
-      if (!field.empty() && field.front() == '"') {
-        throw InputError(lines.where(column_of(line, field.data())),
-                         prefix +
-                             "field starts with a double quote; quoted CSV fields are not supported, expected "
-                             "a bare value");
-      }
-    }
+    check_row_fields(lines, line, fields, header.size(), prefix);
     const std::string_view time_field = fields[time_index];
     SimTime t;
     try {

@@ -61,6 +61,21 @@ inline simcore::StepSeries solar_day() {
   return simcore::StepSeries(t, cf, simcore::SimTime::days(1), "solar");
 }
 
+// Four p-states (150, 220, 300 and 400 W at 1.0-2.0 GHz), 40 W idle, host 400 W idle and
+// 800 W busy: hardware with clocks for the managers that lower them.
+struct ClockHardware : BenchHardware {
+  ClockHardware() {
+    gpu.name = "clock-gpu";
+    gpu.tdp_w = 400.0;
+    gpu.idle_w = 40.0;
+    gpu.pstates = {{1.0e9, 50.0, 150.0}, {1.4e9, 60.0, 220.0}, {1.7e9, 70.0, 300.0}, {2.0e9, 80.0, 400.0}};
+    gpu.nominal_freq_hz = 2.0e9;
+    node.accelerator = "clock-gpu";
+    node.base_idle_w = 400.0;
+    node.base_busy_w = 800.0;
+  }
+};
+
 // Real losses everywhere: three p-states, PSU, UPS and PDU curves, PUE 1.3, two kinds of node
 // (6 racks of 2 eight-GPU nodes, 4 racks of 3 four-GPU nodes). The caller sets the intensity.
 struct LossyHardware : BenchHardware {

@@ -29,18 +29,7 @@ using simcore::SimTime;
 
 namespace {
 
-struct ClockHardware : test::BenchHardware {
-  ClockHardware() {
-    gpu.name = "clock-gpu";
-    gpu.tdp_w = 400.0;
-    gpu.idle_w = 40.0;
-    gpu.pstates = {{1.0e9, 50.0, 150.0}, {1.4e9, 60.0, 220.0}, {1.7e9, 70.0, 300.0}, {2.0e9, 80.0, 400.0}};
-    gpu.nominal_freq_hz = 2.0e9;
-    node.accelerator = "clock-gpu";
-    node.base_idle_w = 400.0;
-    node.base_busy_w = 800.0;
-  }
-};
+using test::ClockHardware;
 
 std::string write_file(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::temp_directory_path() / ("wattsim_dr_" + name);

@@ -16,6 +16,7 @@
 #include "policies/renewable_following.hpp"
 #include "policies/stack.hpp"
 #include "tests/datacenter/world_fixture.hpp"
+#include "tests/policies/carbon_fixture.hpp"
 #include "workloads/vector_source.hpp"
 
 using namespace wattsim;
@@ -23,14 +24,13 @@ using simcore::SimTime;
 
 namespace {
 
-std::unique_ptr<datacenter::Policy> fifo_and(const std::string& manager, const policies::Params& params) {
-  const auto& registry = policies::builtin_policies();
-  policies::PolicyStack stack = policies::single_scheduler("fifo");
-  policies::PolicyChoice m;
-  m.info = &registry.get(manager, policies::PolicyKind::kManager);
-  m.params = policies::resolve_params(*m.info, params, "policy.managers[0]");
-  stack.managers.push_back(m);
-  return stack.make();
+// fifo + one manager, and a run that keeps the job rows: tests/policies/carbon_fixture.hpp.
+using test::carbon::fifo_with;
+
+// Runs `jobs` under fifo + `manager` and returns what the world recorded.
+test::Recorder run_under(const datacenter::WorldConfig& config, std::vector<workloads::Job> jobs, const std::string& manager,
+                         const policies::Params& params = {}) {
+  return test::carbon::run(config, std::move(jobs), *fifo_with(manager, params)).rec;
 }
 
 // A site of `nodes` bench nodes, PUE 1, with on-site generation `renewable_w` (W) and its
@@ -90,11 +90,7 @@ TEST_CASE("renewable-following starts what the surplus carries and holds the res
     // (2000 - 1360 = 640 < 1360) and is held. When job 0 ends at 1000 s the surplus is 2 kW
     // again: job 1 goes then.
     auto config = solar_world(hw, 1, steps({0}, {2980.0}));
-    workloads::VectorJobSource source(jobs);
-    auto policy = fifo_and("renewable-following", {});
-    test::Recorder rec;
-    datacenter::World world(config, source, *policy, &rec);
-    world.run();
+    const test::Recorder rec = run_under(config, jobs, "renewable-following");
     CHECK(start_s(rec, 0) == Approx(0.0));
     CHECK(start_s(rec, 1) == Approx(1000.0));
   }
@@ -102,11 +98,7 @@ TEST_CASE("renewable-following starts what the surplus carries and holds the res
     // Generation 1980 W: 1000 < 1360, job 0 is held, and job 1 behind it. Both return at
     // 8100 s and end at 9100 s <= 10,000 s.
     auto config = solar_world(hw, 1, steps({0}, {1980.0}));
-    workloads::VectorJobSource source(jobs);
-    auto policy = fifo_and("renewable-following", {});
-    test::Recorder rec;
-    datacenter::World world(config, source, *policy, &rec);
-    world.run();
+    const test::Recorder rec = run_under(config, jobs, "renewable-following");
     CHECK(start_s(rec, 0) == Approx(8100.0));
     CHECK(start_s(rec, 1) == Approx(8100.0));
     CHECK(rec.row(1).rec.end.to_seconds() <= 10000.0);
@@ -116,11 +108,7 @@ TEST_CASE("renewable-following starts what the surplus carries and holds the res
     // at 0 and goes at 3600 s (the wake at the forecast's breakpoint; no other event happens
     // then); job 1 does not fit beside it (640 W left) and goes when job 0 ends, at 4600 s.
     auto config = solar_world(hw, 1, steps({0, 1}, {980.0, 2980.0}));
-    workloads::VectorJobSource source({flexible(0, 0, 4, 1000, 20000), flexible(1, 0, 4, 1000, 20000)});
-    auto policy = fifo_and("renewable-following", {});
-    test::Recorder rec;
-    datacenter::World world(config, source, *policy, &rec);
-    world.run();
+    const test::Recorder rec = run_under(config, {flexible(0, 0, 4, 1000, 20000), flexible(1, 0, 4, 1000, 20000)}, "renewable-following");
     CHECK(start_s(rec, 0) == Approx(3600.0));
     CHECK(start_s(rec, 1) == Approx(4600.0));
   }
@@ -133,11 +121,7 @@ TEST_CASE("renewable-following starts what the surplus carries and holds the res
     b.max_charge_w = 1500.0;
     b.max_discharge_w = 1500.0;
     config.sites[0].supply.initial_soc = 0.5;
-    workloads::VectorJobSource source(jobs);
-    auto policy = fifo_and("renewable-following", {});
-    test::Recorder rec;
-    datacenter::World world(config, source, *policy, &rec);
-    world.run();
+    const test::Recorder rec = run_under(config, jobs, "renewable-following");
     CHECK(start_s(rec, 0) == Approx(0.0));
     CHECK(start_s(rec, 1) > 0.0);
     CHECK(rec.row(1).rec.end.to_seconds() <= 10000.0);
@@ -171,7 +155,7 @@ TEST_CASE("renewable-following and carbon-cap miss no deadline over random flexi
     workloads::VectorJobSource source(jobs);
     policies::Params params;
     if (manager == "carbon-cap") params["cap"] = 20.0;  // kg/h at 400 g/kWh: 50 kW of grid draw
-    auto policy = fifo_and(manager, params);
+    auto policy = fifo_with(manager, params);
     test::Recorder rec;
     datacenter::World world(config, source, *policy, &rec);
     world.run();
