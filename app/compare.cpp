@@ -654,6 +654,8 @@ std::string format_carbon_block(const CompareTable& t, std::size_t name_width) {
   if (transfers) {
     flexible.push_back({"transfers", Metric::kCount, "transfers"});
     flexible.push_back({"transfer", Metric::kEnergy, "transfer_energy_kwh"});
+    // The transfers' carbon is not in the sites' carbon (nor in "saved"): shown beside it.
+    flexible.push_back({"transfer", Metric::kMass, "transfer_carbon_kg"});
   }
   const std::string first = t.variants().front();
   std::string bases = average && marginal ? "on the average and on the marginal basis"
@@ -665,7 +667,9 @@ std::string format_carbon_block(const CompareTable& t, std::size_t name_width) {
   if (!bases.empty()) title += "the realised location-based carbon " + bases + ", ";
   title += "the mean added delay of flexible jobs (their mean wait minus " + first + "'s" +
            (t.seeds() > 1 ? ", seed by seed" : "") + "), jobs suspended, the energy of their checkpoints" +
-           (transfers ? ", jobs whose data moved to another site and the energy of moving it" : "");
+           (transfers ? ", jobs whose data moved to another site, the energy of moving it and its carbon (not in the "
+                        "sites' carbon, nor in the savings)"
+                      : "");
   title = wrapped(title, 118);
   std::vector<Metric> all = carbon;
   all.insert(all.end(), flexible.begin(), flexible.end());

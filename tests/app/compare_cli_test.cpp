@@ -572,17 +572,20 @@ TEST_CASE("the carbon block shows the marginal basis and transfers when a run ha
       carbon_row("fifo", 7, {{"carbon_location_kg", 500}, {"carbon_operational_kg", 450},
                              {"carbon_location_average_kg", 500}, {"carbon_location_marginal_kg", 700},
                              {"flexible_jobs_started", 0}, {"flexible_mean_wait_s", kNaN}, {"suspensions", 0},
-                             {"checkpoint_energy_kwh", 0}, {"transfers", 0}, {"transfer_energy_kwh", 0}}),
+                             {"checkpoint_energy_kwh", 0}, {"transfers", 0}, {"transfer_energy_kwh", 0},
+                             {"transfer_carbon_kg", 0}}),
       carbon_row("a-rather-long-variant-name", 7,
                  {{"carbon_location_kg", 300}, {"carbon_operational_kg", 280},
                   {"carbon_location_average_kg", 300}, {"carbon_location_marginal_kg", 650},
                   {"flexible_jobs_started", 0}, {"flexible_mean_wait_s", kNaN}, {"suspensions", 0},
-                  {"checkpoint_energy_kwh", 0}, {"transfers", 3}, {"transfer_energy_kwh", 12}}),
+                  {"checkpoint_energy_kwh", 0}, {"transfers", 3}, {"transfer_energy_kwh", 12},
+                  {"transfer_carbon_kg", 4.8}}),
   };
   const std::string text = app::format_compare_table(t);
   INFO(text);
   CHECK_THAT(text, Contains("carbon and flexible work") && Contains("loc. avg kg") && Contains("loc. marg. kg") &&
-                       Contains("transfers") && Contains("transfer kWh") &&
+                       Contains("transfers") && Contains("transfer kWh") && Contains("transfer kg") &&
+                       Contains("4.800") &&
                        Contains("on the average and on the marginal basis"));
   // One seed: saved 500 - 300 = 200 kg location, 450 - 280 = 170 kg operational; no interval.
   CHECK_THAT(text, Contains("200.0") && Contains("170.0") && !Contains("±"));
